@@ -1,0 +1,125 @@
+"""The one backpropagation engine, shared by ``Value`` and ``Tensor``.
+
+A node is anything with ``grad``, ``_parents`` (an ordered tuple) and ``_op``, the
+operation that made it, which knows how to push the node's gradient into its parents
+(``_op.backprop``). Backpropagation is then:
+
+1. order the graph so that every node comes after its parents (no recursion);
+2. seed the root with d root / d root;
+3. visit the nodes from the root back to the leaves; each multiplies the gradient that
+   has arrived at it by its local gradients and *adds* the products into its parents,
+   so a node reached along several paths receives the sum over all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from .context import _STATE, enable_grad
+
+__all__ = ["Node", "topological_order", "backward", "gradients"]
+
+
+class Node(Protocol):
+    """What the engine needs of a node; ``Value`` and ``Tensor`` both provide it."""
+
+    grad: Any
+    _parents: tuple[Any, ...]
+    _op: Any  # has backprop(node, create_graph, anomaly): adds upstream x local into parents
+
+    def _zero_grad(self) -> Any: ...
+    def _seed(self, grad: Any, create_graph: bool) -> Any: ...
+
+
+def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
+    """Every node reachable from ``root``, each listed after all of its parents.
+
+    Iterative depth-first post-order, so graphs millions of nodes deep work. Nodes in
+    ``stop_at`` are treated as leaves: their parents are not visited.
+    """
+    boundary = set(stop_at)
+    order: list[Any] = []
+    visited: set[Any] = set()
+    # A None on the stack means "all parents of the node below me are done: emit it".
+    # (Markers instead of (node, flag) tuples: no allocation per node.)
+    stack: list[Any] = [root]
+    push = stack.append
+    pop = stack.pop
+    emit = order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        push(node)
+        push(None)
+        if boundary and node in boundary:
+            continue
+        for parent in node._parents:
+            if parent not in visited:
+                push(parent)
+    return order
+
+
+def _run(order: Sequence[Any], create_graph: bool, boundary: set[Any]) -> None:
+    """Step 3: from the root back to the leaves, push each node's gradient to its parents."""
+    anomaly = _STATE.get().anomaly
+    for node in reversed(order):
+        if node._parents and not (boundary and node in boundary):
+            node._op.backprop(node, create_graph, anomaly)
+
+
+def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
+    """Backpropagate from ``root``, filling ``.grad`` of every node in its graph.
+
+    Interior nodes are reset first, so a second call is as correct as the first; leaves
+    accumulate across calls until zeroed. With ``create_graph`` every gradient is itself
+    a node of a new graph, so it can be differentiated again.
+    """
+    order = topological_order(root)
+    zero = root._zero_grad()
+    for node in order:
+        if node._parents:
+            node.grad = zero
+    seed = root._seed(grad, create_graph)
+    if root._parents:
+        root.grad = seed
+    else:
+        root.grad = root.grad + seed if root.grad is not None else seed
+    if create_graph:
+        with enable_grad():
+            _run(order, True, set())
+    else:
+        _run(order, False, set())
+
+
+def gradients(
+    root: Any, inputs: Sequence[Any], grad: Any = None, create_graph: bool = False
+) -> list[Any]:
+    """d root / d input for each of ``inputs``, leaving every ``.grad`` as it was.
+
+    The walk stops at the inputs, so they may be interior nodes of a larger graph (this is
+    what lets ``grad(grad(f))`` nest).
+    """
+    boundary = set(inputs)
+    order = topological_order(root, boundary)
+    saved = [node.grad for node in order]
+    try:
+        zero = root._zero_grad()
+        for node in order:
+            node.grad = zero
+        root.grad = root._seed(grad, create_graph)
+        if create_graph:
+            with enable_grad():
+                _run(order, True, boundary)
+        else:
+            _run(order, False, boundary)
+        reached = set(order)
+        return [node.grad if node in reached else node._zero_grad() for node in inputs]
+    finally:
+        for node, old in zip(order, saved):
+            node.grad = old

@@ -1,0 +1,911 @@
+"""``Tensor``: an array node over NumPy, differentiated by the same engine as ``Value``.
+
+A dense Jacobian would be too large, so each operation records one *vector-Jacobian
+rule* per parent: given the upstream gradient ``g`` it returns that parent's share. The
+rules are written with operators and methods that NumPy arrays and Tensors share, so one
+rule serves both a plain backward pass (arrays) and ``create_graph`` (Tensors). Gradients
+are summed down to each parent's shape in one place, ``_unbroadcast``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from . import engine
+from .context import _STATE
+
+__all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum"]
+
+ArrayLike = Any
+Operand = Union["Tensor", float, int, np.ndarray]
+Rule = Callable[[Any, Any, tuple[Any, ...], Any], Any]
+
+
+class _Op:
+    """One tensor operation: its name and a vector-Jacobian rule per parent."""
+
+    __slots__ = ("name", "vjps")
+
+    def __init__(self, name: str, *vjps: Rule) -> None:
+        self.name = name
+        self.vjps = vjps
+
+    def backprop(self, node: Tensor, create_graph: bool, anomaly: bool) -> None:
+        """Add each parent's share of ``node.grad`` (summed to the parent's shape) into it."""
+        node._push_grad(create_graph, anomaly)
+
+    def __repr__(self) -> str:
+        return f"<op {self.name!r}>"
+
+
+LEAF = _Op("")
+_new = object.__new__
+
+
+def _raw(x: Any) -> np.ndarray:
+    """The array behind ``x`` (a rule sees arrays, or Tensors under create_graph)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _exp(x: Any) -> Any:
+    return x.exp() if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x: Any) -> Any:
+    return x.log() if isinstance(x, Tensor) else np.log(x)
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, Tensor):
+        return f"Tensor{x.shape}"
+    if isinstance(x, np.ndarray):
+        return f"ndarray{x.shape}"
+    return type(x).__name__
+
+
+def _unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` down to ``shape``: the gradient of NumPy broadcasting."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if extra:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def _as_tensor(x: Any, opname: str, other: Tensor, reflected: bool = False) -> Tensor:
+    """``x`` as a node; numbers and arrays become constants, anything else a TypeError."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        # A Python number takes the other operand's dtype, so float32 stays float32.
+        return _constant(np.asarray(x, dtype=other.data.dtype))
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biuf":
+        arr = np.asarray(x)
+        if arr.dtype.kind != "f":
+            # Masks and integer arrays join the float graph in the other operand's dtype.
+            arr = arr.astype(other.data.dtype)
+        return _constant(arr)
+    left, right = (x, other) if reflected else (other, x)
+    from .value import Value
+
+    hint = (
+        "use Tensor(v.data) to bring a Value's number into a Tensor graph"
+        if isinstance(x, Value)
+        else "a Tensor mixes with Tensors, NumPy arrays and real numbers"
+    )
+    raise TypeError(
+        f"Tensor {opname}: unsupported operands {_describe(left)} {opname} {_describe(right)}; "
+        f"{hint}"
+    )
+
+
+def _constant(data: np.ndarray) -> Tensor:
+    out = _new(Tensor)
+    out.data = data
+    out.grad = None
+    out.requires_grad = False
+    out.label = None
+    out._parents = ()
+    out._op = LEAF
+    out._ctx = None
+    out._scope = _STATE.get().scope
+    return out
+
+
+def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) -> Tensor:
+    """A new node; it records its parents only if grad mode is on and one of them needs it."""
+    state = _STATE.get()
+    out = _new(Tensor)
+    out.data = data
+    out.grad = None
+    out.label = None
+    out._scope = state.scope
+    out._ctx = ctx
+    if state.grad_enabled and any(p.requires_grad for p in parents):
+        out.requires_grad = True
+        out._parents = parents
+        out._op = op
+    else:
+        out.requires_grad = False
+        out._parents = ()
+        out._op = LEAF
+    if state.anomaly and not np.all(np.isfinite(data)):
+        raise FloatingPointError(
+            f"detect_anomaly: forward of Tensor {op.name!r} produced a non-finite value "
+            f"(inputs {', '.join(_describe(p) for p in parents)})"
+        )
+    return out
+
+
+def _binary(
+    opname: str, fn: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """``fn`` with NumPy's broadcasting error rephrased to name the operation."""
+
+    def checked(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        try:
+            return fn(a, b)
+        except ValueError:
+            raise ValueError(
+                f"Tensor {opname}: shapes {a.shape} and {b.shape} do not broadcast; "
+                "align them with reshape, transpose or a size-1 axis (NumPy broadcasting rules)"
+            ) from None
+
+    return checked
+
+
+# ------------------------------------------------------------------ elementwise rules
+ADD = _Op("add", lambda g, out, x, c: g, lambda g, out, x, c: g)
+SUB = _Op("sub", lambda g, out, x, c: g, lambda g, out, x, c: -g)
+MUL = _Op("mul", lambda g, out, x, c: g * x[1], lambda g, out, x, c: g * x[0])
+DIV = _Op(
+    "div",
+    lambda g, out, x, c: g / x[1],
+    lambda g, out, x, c: -g * out / x[1],
+)
+NEG = _Op("neg", lambda g, out, x, c: -g)
+
+
+def _pow_base(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    return g * x[1] * x[0] ** (x[1] - 1)
+
+
+def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    return g * out * _log(x[0])
+
+
+POW = _Op("pow", _pow_base, _pow_exponent)
+EXP = _Op("exp", lambda g, out, x, c: g * out)
+LOG = _Op("log", lambda g, out, x, c: g / x[0])
+SQRT = _Op("sqrt", lambda g, out, x, c: g / (out * 2))
+ABS = _Op("abs", lambda g, out, x, c: g * np.sign(_raw(x[0])))
+TANH = _Op("tanh", lambda g, out, x, c: g * (1 - out * out))
+SIGMOID = _Op("sigmoid", lambda g, out, x, c: g * (out * (1 - out)))
+RELU = _Op("relu", lambda g, out, x, c: g * (_raw(x[0]) > 0))
+# ctx holds the mask of inputs inside [low, high]: the gradient passes only there.
+CLIP = _Op("clip", lambda g, out, x, c: g * c)
+
+
+def _tie_share(a: np.ndarray, b: np.ndarray, pick_a: np.ndarray) -> np.ndarray:
+    """Weight of ``a`` in maximum/minimum: 1 where it wins, 1/2 on ties, 0 elsewhere."""
+    share = pick_a.astype(a.dtype if a.dtype.kind == "f" else np.float64)
+    share[a == b] = 0.5
+    return share
+
+
+MAXIMUM = _Op(
+    "maximum",
+    lambda g, out, x, c: g * c,
+    lambda g, out, x, c: g * (1 - c),
+)
+MINIMUM = _Op(
+    "minimum",
+    lambda g, out, x, c: g * c,
+    lambda g, out, x, c: g * (1 - c),
+)
+WHERE = _Op(
+    "where",
+    lambda g, out, x, c: g * c,
+    lambda g, out, x, c: g * ~c,
+)
+
+
+# ------------------------------------------------------------------ matmul
+def _matmul_grad(g: Any, x: tuple[Any, ...], which: int) -> Any:
+    """Share of operand ``which`` in ``a @ b``, for 1-D, 2-D and batched operands."""
+    a, b = x
+    a_vec, b_vec = a.ndim == 1, b.ndim == 1
+    if a_vec:
+        a = a.reshape((1,) + a.shape)
+        g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if not b_vec else g.reshape((1,))
+    if b_vec:
+        b = b.reshape(b.shape + (1,))
+        g = g.reshape(g.shape + (1,))
+    if which == 0:
+        share = g @ _swap_last(b)
+        share = _unbroadcast(share, a.shape)
+        return share.reshape(x[0].shape)
+    share = _swap_last(a) @ g
+    share = _unbroadcast(share, b.shape)
+    return share.reshape(x[1].shape)
+
+
+def _swap_last(t: Any) -> Any:
+    if t.ndim < 2:
+        return t
+    axes = list(range(t.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return t.transpose(axes)
+
+
+MATMUL = _Op(
+    "matmul",
+    lambda g, out, x, c: _matmul_grad(g, x, 0),
+    lambda g, out, x, c: _matmul_grad(g, x, 1),
+)
+
+
+# ------------------------------------------------------------------ reductions
+def _expand(g: Any, c: tuple[tuple[int, ...], tuple[int, ...]]) -> Any:
+    """Upstream of a reduction, broadcast back over the input's shape."""
+    kept_shape, in_shape = c
+    g = g.reshape(kept_shape)
+    if isinstance(g, Tensor):
+        return g.broadcast_to(in_shape)
+    return np.broadcast_to(g, in_shape)
+
+
+SUM = _Op("sum", lambda g, out, x, c: _expand(g, c))
+MEAN = _Op("mean", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
+# ctx: (kept shape, input shape, share): ties split the gradient evenly.
+MAX = _Op("max", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
+MIN = _Op("min", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
+BROADCAST = _Op("broadcast_to", lambda g, out, x, c: _unbroadcast(g, c))
+LOGSUMEXP = _Op(
+    "logsumexp",
+    lambda g, out, x, c: _expand(g, c) * _exp(x[0] - _expand(out, c)),
+)
+SOFTMAX = _Op(
+    "softmax",
+    lambda g, out, x, c: out * (g - (g * out).sum(axis=c, keepdims=True)),
+)
+LOG_SOFTMAX = _Op(
+    "log_softmax",
+    lambda g, out, x, c: g - _exp(out) * g.sum(axis=c, keepdims=True),
+)
+
+
+# ------------------------------------------------------------------ shape and indexing
+CAST = _Op("astype", lambda g, out, x, c: g.astype(x[0].dtype))
+RESHAPE = _Op("reshape", lambda g, out, x, c: g.reshape(c))
+TRANSPOSE = _Op("transpose", lambda g, out, x, c: g.transpose(c))
+
+
+def _scatter(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    key, shape = c
+    if isinstance(g, Tensor):
+        return _result(_scatter_add(g.data, key, shape), (g,), SCATTER, (key, shape))
+    return _scatter_add(g, key, shape)
+
+
+def _scatter_add(g: np.ndarray, key: Any, shape: tuple[int, ...]) -> np.ndarray:
+    # add.at, not assignment: an index repeated in ``key`` must collect every share.
+    full = np.zeros(shape, dtype=g.dtype)
+    np.add.at(full, key, g)
+    return full
+
+
+INDEX = _Op("getitem", _scatter)
+# The adjoint of indexing (only built by create_graph): its own rule is indexing again.
+SCATTER = _Op("scatter_add", lambda g, out, x, c: g[c[0]])
+
+
+def _piece_rules(count: int, name: str) -> _Op:
+    """concatenate/stack: parent i receives its slice of the upstream gradient."""
+
+    def rule(i: int) -> Rule:
+        return lambda g, out, x, c: g[c[i]]
+
+    return _Op(name, *(rule(i) for i in range(count)))
+
+
+class Tensor:
+    """An array node: ``data`` (ndarray), ``grad`` (ndarray or None; a Tensor after
+    ``create_graph``), ``requires_grad``. Float64 by default; float32 data stays float32.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_op", "_ctx", "_scope")
+    __array_ufunc__ = None  # NumPy defers to our reflected operators
+    __hash__ = object.__hash__  # identity, although == is elementwise
+
+    data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    label: str | None
+    _parents: tuple[Tensor, ...]
+    _op: _Op
+    _ctx: Any
+    _scope: tuple[str, ...]
+
+    def __init__(
+        self,
+        data: ArrayLike,
+        requires_grad: bool = False,
+        label: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        if isinstance(data, Tensor):
+            raise TypeError("Tensor(data): data is already a Tensor; use t.detach() for a copy")
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"Tensor(data): cannot make a numeric array from {data!r}: {exc}"
+            ) from None
+        if array.dtype.kind not in "fiub":
+            raise TypeError(
+                f"Tensor(data): need real numbers, got dtype {array.dtype}; "
+                "complex, string and object data are not supported"
+            )
+        if dtype is None and array.dtype.kind != "f":
+            array = array.astype(np.float64)
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"Tensor(requires_grad=True) needs a floating dtype, got {array.dtype}")
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.label = label
+        self._parents = ()
+        self._op = LEAF
+        self._ctx = None
+        self._scope = _STATE.get().scope
+
+    # ------------------------------------------------------------------ inspection
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the array."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """NumPy dtype of the array."""
+        return self.data.dtype
+
+    @property
+    def parents(self) -> tuple[Tensor, ...]:
+        """The operands this node was computed from, in argument order."""
+        return self._parents
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that made this node ('' for a leaf)."""
+        return self._op.name
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The scope path under which this node was created."""
+        return self._scope
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants (nodes with no recorded parents)."""
+        return not self._parents
+
+    @property
+    def T(self) -> Tensor:
+        """The array with its axes reversed."""
+        return self.transpose()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        """The single number of a one-element Tensor."""
+        if self.data.size != 1:
+            raise ValueError(f"Tensor.item(): needs exactly one element, shape is {self.shape}")
+        return self.data.item()  # type: ignore[no-any-return]
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing the data, cut off from the graph."""
+        return _constant(self.data)
+
+    def __len__(self) -> int:
+        if not self.data.ndim:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"truth value of a Tensor of shape {self.shape} is ambiguous; use .any()/.all() "
+                "on .data"
+            )
+        return bool(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
+        extra = ""
+        if self.requires_grad:
+            extra += ", requires_grad=True"
+        if self._op.name:
+            extra += f", op={self._op.name!r}"
+        if self.data.dtype != np.float64:
+            extra += f", dtype={self.data.dtype}"
+        if self.label is not None:
+            extra += f", label={self.label!r}"
+        return f"Tensor({body}{extra})"
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "+", self)
+        return _result(_add(self.data, other.data), (self, other), ADD)
+
+    def __radd__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "+", self, True).__add__(self)
+
+    def __sub__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "-", self)
+        return _result(_sub(self.data, other.data), (self, other), SUB)
+
+    def __rsub__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "-", self, True).__sub__(self)
+
+    def __mul__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "*", self)
+        return _result(_mul(self.data, other.data), (self, other), MUL)
+
+    def __rmul__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "*", self, True).__mul__(self)
+
+    def __truediv__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "/", self)
+        return _result(_div(self.data, other.data), (self, other), DIV)
+
+    def __rtruediv__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "/", self, True).__truediv__(self)
+
+    def __pow__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "**", self)
+        return _result(_pow(self.data, other.data), (self, other), POW)
+
+    def __rpow__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "**", self, True).__pow__(self)
+
+    def __matmul__(self, other: Operand) -> Tensor:
+        other = _as_tensor(other, "@", self)
+        a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(
+                f"Tensor @: operands must have at least one axis, got shapes {a.shape} and "
+                f"{b.shape}; use * for scaling"
+            )
+        try:
+            data = a @ b
+        except ValueError:
+            raise ValueError(
+                f"Tensor @: shapes {a.shape} and {b.shape} do not align: the last axis of the "
+                f"left ({a.shape[-1]}) must equal the "
+                f"{'only' if b.ndim == 1 else 'second-to-last'} axis of the right "
+                f"({b.shape[0] if b.ndim == 1 else b.shape[-2]}); transpose one (x.T) or reshape"
+            ) from None
+        return _result(data, (self, other), MATMUL)
+
+    def __rmatmul__(self, other: Operand) -> Tensor:
+        return _as_tensor(other, "@", self, True).__matmul__(self)
+
+    def __neg__(self) -> Tensor:
+        return _result(-self.data, (self,), NEG)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    # comparisons: elementwise, never differentiable
+    def _compare(self, other: Any, name: str, fn: Callable[[Any, Any], Any]) -> Tensor:
+        other_data = _as_tensor(other, name, self).data
+        return _constant(_binary(name, fn)(self.data, other_data))
+
+    def __lt__(self, other: Operand) -> Tensor:  # type: ignore[misc]
+        return self._compare(other, "<", np.less)
+
+    def __le__(self, other: Operand) -> Tensor:  # type: ignore[misc]
+        return self._compare(other, "<=", np.less_equal)
+
+    def __gt__(self, other: Operand) -> Tensor:  # type: ignore[misc]
+        return self._compare(other, ">", np.greater)
+
+    def __ge__(self, other: Operand) -> Tensor:  # type: ignore[misc]
+        return self._compare(other, ">=", np.greater_equal)
+
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "==", np.equal)
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "!=", np.not_equal)
+
+    # ------------------------------------------------------------------ elementwise
+    def exp(self) -> Tensor:
+        """e ** self, elementwise."""
+        return _result(np.exp(self.data), (self,), EXP)
+
+    def log(self) -> Tensor:
+        """Natural logarithm, elementwise (NumPy's -inf/nan outside the domain)."""
+        return _result(np.log(self.data), (self,), LOG)
+
+    def sqrt(self) -> Tensor:
+        """Square root, elementwise."""
+        return _result(np.sqrt(self.data), (self,), SQRT)
+
+    def abs(self) -> Tensor:
+        """Absolute value; its derivative at 0 is taken as 0."""
+        return _result(np.abs(self.data), (self,), ABS)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent (never overflows)."""
+        return _result(np.tanh(self.data), (self,), TANH)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e ** -x), computed without overflow or warnings for any finite input."""
+        x = self.data
+        # e = exp(-|x|) is in (0, 1]: sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below.
+        e = np.exp(-np.abs(x))
+        data = np.where(x >= 0, 1, e) / (1 + e)
+        return _result(data.astype(x.dtype, copy=False), (self,), SIGMOID)
+
+    def relu(self) -> Tensor:
+        """max(0, x); its derivative at 0 is taken as 0."""
+        return _result(np.maximum(self.data, 0), (self,), RELU)
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Values limited to [low, high]; the gradient passes only where x is inside."""
+        if low is None and high is None:
+            raise ValueError("Tensor.clip: give low, high or both")
+        x = self.data
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        return _result(np.clip(x, low, high), (self,), CLIP, inside)
+
+    # ------------------------------------------------------------------ reductions
+    def _reduction_shapes(self, axis: Any, name: str) -> tuple[Any, tuple[int, ...]]:
+        """Normalised axes and the shape with the reduced axes kept as size 1."""
+        if axis is None:
+            axes = tuple(range(self.ndim))
+        else:
+            raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+            axes = tuple(_norm_axis(a, self.ndim, name) for a in raw)
+            if len(set(axes)) != len(axes):
+                raise ValueError(f"Tensor.{name}: repeated axis in {axis!r}")
+        kept = tuple(1 if i in axes else n for i, n in enumerate(self.shape))
+        return axes, kept
+
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes by default)."""
+        axes, kept = self._reduction_shapes(axis, "sum")
+        return _result(
+            self.data.sum(axis=axes, keepdims=keepdims), (self,), SUM, (kept, self.shape)
+        )
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all axes by default)."""
+        axes, kept = self._reduction_shapes(axis, "mean")
+        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
+        if count == 0:
+            raise ValueError(f"Tensor.mean: mean over an empty axis (shape {self.shape})")
+        data = self.data.mean(axis=axes, keepdims=keepdims)
+        return _result(data, (self,), MEAN, (kept, self.shape, 1.0 / count))
+
+    def _extreme(self, axis: Any, keepdims: bool, name: str) -> Tensor:
+        axes, kept = self._reduction_shapes(axis, name)
+        if self.data.size == 0:
+            raise ValueError(f"Tensor.{name}: empty Tensor of shape {self.shape} has no {name}")
+        fn = np.max if name == "max" else np.min
+        best = fn(self.data, axis=axes, keepdims=True)
+        # Ties share the gradient evenly, so the rule is symmetric in tied elements.
+        hits = self.data == best
+        share = hits / hits.sum(axis=axes, keepdims=True)
+        data = (
+            best
+            if keepdims
+            else best.reshape([n for i, n in enumerate(self.shape) if i not in axes])
+        )
+        op = MAX if name == "max" else MIN
+        return _result(data, (self,), op, (kept, self.shape, share.astype(self.dtype)))
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``; tied maxima share the gradient equally."""
+        return self._extreme(axis, keepdims, "max")
+
+    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis``; tied minima share the gradient equally."""
+        return self._extreme(axis, keepdims, "min")
+
+    def logsumexp(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(x))) over ``axis``, stable for large |x|."""
+        axes, kept = self._reduction_shapes(axis, "logsumexp")
+        x = self.data
+        shift = np.max(x, axis=axes, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
+        data = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
+        if not keepdims:
+            data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
+        return _result(data, (self,), LOGSUMEXP, (kept, self.shape))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis``, stable for large |x|."""
+        axis = _norm_axis(axis, self.ndim, "softmax")
+        e = np.exp(self.data - self.data.max(axis=axis, keepdims=True))
+        return _result(e / e.sum(axis=axis, keepdims=True), (self,), SOFTMAX, axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """log(softmax(x)) along ``axis``, computed as x - logsumexp(x) (stable)."""
+        axis = _norm_axis(axis, self.ndim, "log_softmax")
+        x = self.data
+        shifted = x - x.max(axis=axis, keepdims=True)
+        data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        return _result(data, (self,), LOG_SOFTMAX, axis)
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (NumPy rules, -1 allowed)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"Tensor.reshape: cannot reshape {self.shape} ({self.size} elements) into {shape}"
+            ) from None
+        return _result(data, (self,), RESHAPE, self.shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Axes permuted (reversed by default), as ``numpy.transpose``."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        perm = (
+            tuple(range(self.ndim))[::-1]
+            if not axes
+            else tuple(_norm_axis(a, self.ndim, "transpose") for a in axes)
+        )
+        if sorted(perm) != list(range(self.ndim)):
+            raise ValueError(
+                f"Tensor.transpose: axes {axes} are not a permutation of the {self.ndim} axes"
+            )
+        inverse = tuple(int(i) for i in np.argsort(perm))
+        return _result(self.data.transpose(perm), (self,), TRANSPOSE, inverse)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """The same values in another floating dtype (the gradient is cast back)."""
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            raise TypeError(f"Tensor.astype: only floating dtypes are differentiable, got {target}")
+        if target == self.dtype:
+            return self
+        return _result(self.data.astype(target), (self,), CAST)
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """The array repeated along broadcast axes to ``shape``."""
+        shape = tuple(shape)
+        try:
+            data = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(
+                f"Tensor.broadcast_to: cannot broadcast {self.shape} to {shape}"
+            ) from None
+        return _result(data, (self,), BROADCAST, self.shape)
+
+    def __getitem__(self, key: Any) -> Tensor:
+        key = _index_key(key)
+        try:
+            data = self.data[key]
+        except (IndexError, TypeError) as exc:
+            raise IndexError(f"Tensor[...]: invalid index for shape {self.shape}: {exc}") from None
+        return _result(data, (self,), INDEX, (key, self.shape))
+
+    # ------------------------------------------------------------------ backpropagation
+    def backward(self, grad: ArrayLike | None = None, create_graph: bool = False) -> None:
+        """Fill ``.grad`` of every Tensor that requires grad in this one's graph.
+
+        A non-scalar Tensor needs ``grad`` (the upstream gradient, same shape). Leaves
+        accumulate across calls until zeroed; with ``create_graph=True`` gradients are
+        Tensors that can be differentiated again.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "Tensor.backward(): this Tensor does not require grad; create the inputs you "
+                "differentiate with Tensor(..., requires_grad=True) (and not under no_grad)"
+            )
+        engine.backward(self, grad, create_graph)
+
+    def zero_grad(self) -> None:
+        """Forget this node's gradient (``grad = None``)."""
+        self.grad = None
+
+    # engine protocol ------------------------------------------------------------
+    def _zero_grad(self) -> None:
+        return None
+
+    def _seed(self, grad: Any, create_graph: bool) -> Any:
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"Tensor.backward(): the output has shape {self.shape}; pass grad= an "
+                    f"array of that shape (e.g. np.ones({self.shape})), or reduce it to one "
+                    "number first (t.sum().backward())"
+                )
+            seed = np.ones(self.shape, dtype=self.dtype)
+        else:
+            seed = np.asarray(_raw(grad), dtype=self.dtype)
+            if seed.shape != self.shape:
+                raise ValueError(
+                    f"Tensor.backward(grad): grad has shape {seed.shape}, the output has "
+                    f"shape {self.shape}; they must match"
+                )
+        if create_graph:
+            return grad if isinstance(grad, Tensor) else _constant(seed)
+        return seed
+
+    def _push_grad(self, create_graph: bool, anomaly: bool) -> None:
+        g = self.grad
+        if g is None:
+            return  # no gradient reached this node (it feeds nothing the root uses)
+        parents = self._parents
+        if create_graph:
+            if not isinstance(g, Tensor):
+                g = _constant(g)
+            args: tuple[Any, ...] = parents
+            out: Any = self
+        else:
+            args = tuple([p.data for p in parents])
+            out = self.data
+        ctx = self._ctx
+        for parent, vjp in zip(parents, self._op.vjps):
+            if not parent.requires_grad:
+                continue
+            share = vjp(g, out, args, ctx)
+            if share.shape != parent.data.shape:
+                share = _unbroadcast(share, parent.data.shape)
+            if share.dtype != parent.data.dtype:
+                share = share.astype(parent.data.dtype)  # works on arrays and Tensors
+            if anomaly and not np.all(np.isfinite(_raw(share))):
+                raise FloatingPointError(
+                    f"detect_anomaly: backward of Tensor {self._op.name!r} gave a non-finite "
+                    f"gradient for its input of shape {parent.shape}"
+                )
+            old = parent.grad
+            if old is None:
+                if (
+                    not parent._parents
+                    and not create_graph
+                    and (share is g or not share.flags.writeable or share.base is not None)
+                ):
+                    # A leaf's .grad is the user's to modify: never alias another node's array.
+                    share = share.copy()
+                parent.grad = share
+            else:
+                parent.grad = old + share
+
+
+def _norm_axis(axis: Any, ndim: int, name: str) -> int:
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"Tensor.{name}: axis must be an int, got {axis!r}")
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise ValueError(f"Tensor.{name}: axis {axis} is out of range for {ndim} axes")
+    return int(axis) % max(ndim, 1)
+
+
+def _index_key(key: Any) -> Any:
+    """Tensors inside an index are replaced by their arrays (indices are not differentiated)."""
+    if isinstance(key, Tensor):
+        return key.data.astype(np.intp) if key.data.dtype.kind == "f" else key.data
+    if isinstance(key, tuple):
+        return tuple(_index_key(k) for k in key)
+    if isinstance(key, list):
+        return np.asarray(key)
+    return key
+
+
+_add = _binary("+", np.add)
+_sub = _binary("-", np.subtract)
+_mul = _binary("*", np.multiply)
+_div = _binary("/", np.divide)
+_pow = _binary("**", np.power)
+
+
+# ------------------------------------------------------------------ functions
+def _tensors(items: Sequence[Any], name: str) -> list[Tensor]:
+    if not isinstance(items, (list, tuple)) or not items:
+        raise TypeError(f"{name}: expected a non-empty list of Tensors, got {type(items).__name__}")
+    first = next((t for t in items if isinstance(t, Tensor)), None)
+    if first is None:
+        return [Tensor(t) for t in items]
+    return [_as_tensor(t, name, first) for t in items]
+
+
+def concatenate(tensors: Sequence[Operand], axis: int = 0) -> Tensor:
+    """Join Tensors along an existing axis."""
+    parts = _tensors(tensors, "concatenate")
+    try:
+        data = np.concatenate([t.data for t in parts], axis=axis)
+    except (ValueError, np.exceptions.AxisError) as exc:
+        shapes = ", ".join(str(t.shape) for t in parts)
+        raise ValueError(
+            f"concatenate: cannot join shapes {shapes} along axis {axis}: {exc}"
+        ) from None
+    axis = _norm_axis(axis, data.ndim, "concatenate")
+    bounds = np.cumsum([0] + [t.shape[axis] for t in parts])
+    slices = tuple(
+        (slice(None),) * axis + (slice(int(lo), int(hi)),)
+        for lo, hi in zip(bounds[:-1], bounds[1:])
+    )
+    return _result(data, tuple(parts), _piece_rules(len(parts), "concatenate"), slices)
+
+
+def stack(tensors: Sequence[Operand], axis: int = 0) -> Tensor:
+    """Join Tensors of one shape along a new axis."""
+    parts = _tensors(tensors, "stack")
+    try:
+        data = np.stack([t.data for t in parts], axis=axis)
+    except (ValueError, np.exceptions.AxisError) as exc:
+        shapes = ", ".join(str(t.shape) for t in parts)
+        raise ValueError(f"stack: cannot stack shapes {shapes} along axis {axis}: {exc}") from None
+    axis = _norm_axis(axis, data.ndim, "stack")
+    picks = tuple((slice(None),) * axis + (i,) for i in range(len(parts)))
+    return _result(data, tuple(parts), _piece_rules(len(parts), "stack"), picks)
+
+
+def where(condition: ArrayLike, x: Operand, y: Operand) -> Tensor:
+    """Elements of ``x`` where ``condition`` holds, else of ``y`` (condition not differentiated)."""
+    cond = np.asarray(_raw(condition), dtype=bool)
+    a, b = _tensors([x, y], "where")
+    try:
+        data = np.where(cond, a.data, b.data)
+    except ValueError:
+        raise ValueError(
+            f"where: shapes condition {cond.shape}, x {a.shape}, y {b.shape} do not broadcast"
+        ) from None
+    return _result(data, (a, b), WHERE, cond)
+
+
+def _extremum(x: Operand, y: Operand, name: str) -> Tensor:
+    a, b = _tensors([x, y], name)
+    fn = np.maximum if name == "maximum" else np.minimum
+    data = _binary(name, fn)(a.data, b.data)
+    pick_a = a.data > b.data if name == "maximum" else a.data < b.data
+    a_full, b_full = np.broadcast_arrays(a.data, b.data)
+    share = _tie_share(a_full, b_full, np.broadcast_to(pick_a, data.shape))
+    return _result(data, (a, b), MAXIMUM if name == "maximum" else MINIMUM, share)
+
+
+def maximum(x: Operand, y: Operand) -> Tensor:
+    """Elementwise larger of ``x`` and ``y``; ties give each half the gradient."""
+    return _extremum(x, y, "maximum")
+
+
+def minimum(x: Operand, y: Operand) -> Tensor:
+    """Elementwise smaller of ``x`` and ``y``; ties give each half the gradient."""
+    return _extremum(x, y, "minimum")

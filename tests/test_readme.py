@@ -1,0 +1,44 @@
+"""The README's Python examples run, and print or evaluate to what their comments say."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def promised(line: str) -> str:
+    """The value a line's comment promises ('# 0.5 0.125  -- explanation' -> '0.5 0.125')."""
+    return line.partition("#")[2].split("--")[0].split("(6x)")[0].strip()
+
+
+def test_readme_has_examples() -> None:
+    assert len(python_blocks()) >= 5
+
+
+@pytest.mark.parametrize("index", range(len(python_blocks())))
+def test_readme_example(index: int) -> None:
+    block = python_blocks()[index]
+    namespace: dict[str, object] = {}
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(block, f"README.md block {index}", "exec"), namespace)
+    printed = out.getvalue().splitlines()
+    print_lines = [ln for ln in block.splitlines() if ln.startswith("print(") and "#" in ln]
+    assert [promised(ln) for ln in print_lines] == printed[: len(print_lines)]
+    for line in block.splitlines():
+        code = line.partition("#")[0].strip()
+        expected = promised(line)
+        is_expression = code and not code.startswith(("print(", "from ", "import ", "def ", "@"))
+        if is_expression and "=" not in code.replace("==", "") and expected:
+            value = eval(code, namespace)
+            if isinstance(value, (bool, float, int, tuple)):
+                assert str(value) == expected, line
