@@ -18,7 +18,7 @@ def python_blocks() -> list[str]:
 
 def promised(line: str) -> str:
     """The value a line's comment promises ('# 0.5 0.125  -- explanation' -> '0.5 0.125')."""
-    return line.partition("#")[2].split("--")[0].split("(6x)")[0].strip()
+    return line.partition("#")[2].split("--")[0].strip()
 
 
 def test_readme_has_examples() -> None:
