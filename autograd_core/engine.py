@@ -38,38 +38,41 @@ def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
     Iterative depth-first post-order, so graphs millions of nodes deep work. Nodes in
     ``stop_at`` are treated as leaves: their parents are not visited.
     """
-    boundary = set(stop_at)
+    # Sets hold id()s: Tensor overrides == (elementwise), which makes hashing it slow.
+    boundary = {id(node) for node in stop_at}
     order: list[Any] = []
-    visited: set[Any] = set()
+    visited: set[int] = set()
     # A None on the stack means "all parents of the node below me are done: emit it".
     # (Markers instead of (node, flag) tuples: no allocation per node.)
     stack: list[Any] = [root]
     push = stack.append
     pop = stack.pop
     emit = order.append
+    seen = visited.add
     while stack:
         node = pop()
         if node is None:
             emit(pop())
             continue
-        if node in visited:
+        key = id(node)
+        if key in visited:
             continue
-        visited.add(node)
+        seen(key)
         push(node)
         push(None)
-        if boundary and node in boundary:
+        if boundary and key in boundary:
             continue
         for parent in node._parents:
-            if parent not in visited:
+            if id(parent) not in visited:
                 push(parent)
     return order
 
 
-def _run(order: Sequence[Any], create_graph: bool, boundary: set[Any]) -> None:
+def _run(order: Sequence[Any], create_graph: bool, boundary: set[int]) -> None:
     """Step 3: from the root back to the leaves, push each node's gradient to its parents."""
     anomaly = _STATE.get().anomaly
     for node in reversed(order):
-        if node._parents and not (boundary and node in boundary):
+        if node._parents and not (boundary and id(node) in boundary):
             node._op.backprop(node, create_graph, anomaly)
 
 
@@ -105,8 +108,8 @@ def gradients(
     The walk stops at the inputs, so they may be interior nodes of a larger graph (this is
     what lets ``grad(grad(f))`` nest).
     """
-    boundary = set(inputs)
-    order = topological_order(root, boundary)
+    boundary = {id(node) for node in inputs}
+    order = topological_order(root, inputs)
     saved = [node.grad for node in order]
     try:
         zero = root._zero_grad()
@@ -118,8 +121,8 @@ def gradients(
                 _run(order, True, boundary)
         else:
             _run(order, False, boundary)
-        reached = set(order)
-        return [node.grad if node in reached else node._zero_grad() for node in inputs]
+        reached = {id(node) for node in order}
+        return [node.grad if id(node) in reached else node._zero_grad() for node in inputs]
     finally:
         for node, old in zip(order, saved):
             node.grad = old

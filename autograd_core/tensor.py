@@ -24,24 +24,69 @@ Operand = Union["Tensor", float, int, np.ndarray]
 Rule = Callable[[Any, Any, tuple[Any, ...], Any], Any]
 
 
-class _Op:
-    """One tensor operation: its name and a vector-Jacobian rule per parent."""
+def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
+    """Add each parent's share of ``self.grad``, summed to the parent's shape, into it."""
+    g = self.grad
+    if g is None:
+        return  # no gradient reached this node (it feeds nothing the root uses)
+    parents = self._parents
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _constant(g)
+        args: tuple[Any, ...] = parents
+        out: Any = self
+    else:
+        args = tuple([p.data for p in parents])
+        out = self.data
+    ctx = self._ctx
+    for parent, vjp in zip(parents, self._op.vjps):
+        if not parent.requires_grad:
+            continue
+        share = vjp(g, out, args, ctx)
+        target = parent.data
+        if share.shape != target.shape:
+            share = _unbroadcast(share, target.shape)
+        if share.dtype is not target.dtype and share.dtype != target.dtype:
+            share = share.astype(target.dtype)  # works on arrays and Tensors
+        if anomaly and not np.all(np.isfinite(_raw(share))):
+            raise FloatingPointError(
+                f"detect_anomaly: backward of Tensor {self._op.name!r} gave a non-finite "
+                f"gradient for its input of shape {parent.shape}"
+            )
+        if not create_graph and type(share) is not np.ndarray:
+            share = np.asarray(share)  # NumPy returns 0-d results as scalars
+        old = parent.grad
+        if old is None:
+            if not create_graph and not parent._parents and (share is g or share.base is not None):
+                # A leaf's .grad is the user's to modify: never alias another array.
+                share = share.copy()
+            parent.grad = share
+        else:
+            total = old + share
+            parent.grad = np.asarray(total) if isinstance(total, np.generic) else total
 
-    __slots__ = ("name", "vjps")
+
+class _Op:
+    """One tensor operation: its name and a vector-Jacobian rule per parent.
+
+    ``backprop(node, create_graph, anomaly)`` is what the engine calls; for every tensor
+    operation it is ``_push_grad``, stored per instance so the call binds nothing.
+    """
+
+    __slots__ = ("name", "vjps", "backprop")
 
     def __init__(self, name: str, *vjps: Rule) -> None:
         self.name = name
         self.vjps = vjps
-
-    def backprop(self, node: Tensor, create_graph: bool, anomaly: bool) -> None:
-        """Add each parent's share of ``node.grad`` (summed to the parent's shape) into it."""
-        node._push_grad(create_graph, anomaly)
+        self.backprop = _push_grad
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
 
 
 LEAF = _Op("")
+# Largest argument whose exponential is finite, per floating dtype.
+_EXP_LIMIT = {t: float(np.log(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)}
 _new = object.__new__
 
 
@@ -70,6 +115,8 @@ def _unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` down to ``shape``: the gradient of NumPy broadcasting."""
     if grad.shape == shape:
         return grad
+    if grad.shape[1:] == shape:
+        return grad.sum(axis=0)  # the usual case: a bias broadcast over a batch
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
@@ -123,6 +170,8 @@ def _constant(data: np.ndarray) -> Tensor:
 
 def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) -> Tensor:
     """A new node; it records its parents only if grad mode is on and one of them needs it."""
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)  # NumPy returns scalars from operations on 0-d arrays
     state = _STATE.get()
     out = _new(Tensor)
     out.data = data
@@ -130,7 +179,13 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
     out.label = None
     out._scope = state.scope
     out._ctx = ctx
-    if state.grad_enabled and any(p.requires_grad for p in parents):
+    requires_grad = False
+    if state.grad_enabled:
+        for parent in parents:
+            if parent.requires_grad:
+                requires_grad = True
+                break
+    if requires_grad:
         out.requires_grad = True
         out._parents = parents
         out._op = op
@@ -176,6 +231,8 @@ NEG = _Op("neg", lambda g, out, x, c: -g)
 
 
 def _pow_base(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    if c == 2:  # squares are everywhere (losses): 2 * a * g without computing a ** 1
+        return g * (x[0] * 2)
     return g * x[1] * x[0] ** (x[1] - 1)
 
 
@@ -223,6 +280,8 @@ WHERE = _Op(
 def _matmul_grad(g: Any, x: tuple[Any, ...], which: int) -> Any:
     """Share of operand ``which`` in ``a @ b``, for 1-D, 2-D and batched operands."""
     a, b = x
+    if a.ndim == 2 and b.ndim == 2:  # the common case, without the general reshaping
+        return g @ b.T if which == 0 else a.T @ g
     a_vec, b_vec = a.ndim == 1, b.ndim == 1
     if a_vec:
         a = a.reshape((1,) + a.shape)
@@ -261,7 +320,9 @@ def _expand(g: Any, c: tuple[tuple[int, ...], tuple[int, ...]]) -> Any:
     g = g.reshape(kept_shape)
     if isinstance(g, Tensor):
         return g.broadcast_to(in_shape)
-    return np.broadcast_to(g, in_shape)
+    full = np.empty(in_shape, dtype=g.dtype)
+    full[...] = g  # broadcasting assignment: cheaper than np.broadcast_to, and writeable
+    return full
 
 
 SUM = _Op("sum", lambda g, out, x, c: _expand(g, c))
@@ -485,8 +546,9 @@ class Tensor:
         return _as_tensor(other, "/", self, True).__truediv__(self)
 
     def __pow__(self, other: Operand) -> Tensor:
+        square = isinstance(other, (int, float)) and other == 2
         other = _as_tensor(other, "**", self)
-        return _result(_pow(self.data, other.data), (self, other), POW)
+        return _result(_pow(self.data, other.data), (self, other), POW, 2 if square else None)
 
     def __rpow__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "**", self, True).__pow__(self)
@@ -567,12 +629,16 @@ class Tensor:
         return _result(np.tanh(self.data), (self,), TANH)
 
     def sigmoid(self) -> Tensor:
-        """1 / (1 + e ** -x), computed without overflow or warnings for any finite input."""
+        """1 / (1 + e ** -x), without overflow or warnings for any finite input."""
         x = self.data
-        # e = exp(-|x|) is in (0, 1]: sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below.
-        e = np.exp(-np.abs(x))
-        data = np.where(x >= 0, 1, e) / (1 + e)
-        return _result(data.astype(x.dtype, copy=False), (self,), SIGMOID)
+        # The textbook formula, bit-identical to the blog's NumPy code. Only where e ** -x
+        # overflows (x < -709 in float64) is the warning silenced: there 1 / (1 + inf) = 0.
+        if x.size and x.min() < -_EXP_LIMIT.get(x.dtype.type, 80.0):
+            with np.errstate(over="ignore"):
+                data = 1 / (1 + np.exp(-x))
+        else:
+            data = 1 / (1 + np.exp(-x))
+        return _result(data, (self,), SIGMOID)
 
     def relu(self) -> Tensor:
         """max(0, x); its derivative at 0 is taken as 0."""
@@ -686,16 +752,19 @@ class Tensor:
         """Axes permuted (reversed by default), as ``numpy.transpose``."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        perm = (
-            tuple(range(self.ndim))[::-1]
-            if not axes
-            else tuple(_norm_axis(a, self.ndim, "transpose") for a in axes)
-        )
-        if sorted(perm) != list(range(self.ndim)):
-            raise ValueError(
-                f"Tensor.transpose: axes {axes} are not a permutation of the {self.ndim} axes"
-            )
-        inverse = tuple(int(i) for i in np.argsort(perm))
+        if not axes:
+            perm = tuple(range(self.ndim - 1, -1, -1))
+            inverse = perm  # reversing twice is the identity
+        else:
+            perm = tuple(_norm_axis(a, self.ndim, "transpose") for a in axes)
+            if sorted(perm) != list(range(self.ndim)):
+                raise ValueError(
+                    f"Tensor.transpose: axes {axes} are not a permutation of the {self.ndim} axes"
+                )
+            slots = [0] * self.ndim
+            for position, axis in enumerate(perm):
+                slots[axis] = position
+            inverse = tuple(slots)
         return _result(self.data.transpose(perm), (self,), TRANSPOSE, inverse)
 
     def astype(self, dtype: Any) -> Tensor:
@@ -768,46 +837,6 @@ class Tensor:
         if create_graph:
             return grad if isinstance(grad, Tensor) else _constant(seed)
         return seed
-
-    def _push_grad(self, create_graph: bool, anomaly: bool) -> None:
-        g = self.grad
-        if g is None:
-            return  # no gradient reached this node (it feeds nothing the root uses)
-        parents = self._parents
-        if create_graph:
-            if not isinstance(g, Tensor):
-                g = _constant(g)
-            args: tuple[Any, ...] = parents
-            out: Any = self
-        else:
-            args = tuple([p.data for p in parents])
-            out = self.data
-        ctx = self._ctx
-        for parent, vjp in zip(parents, self._op.vjps):
-            if not parent.requires_grad:
-                continue
-            share = vjp(g, out, args, ctx)
-            if share.shape != parent.data.shape:
-                share = _unbroadcast(share, parent.data.shape)
-            if share.dtype != parent.data.dtype:
-                share = share.astype(parent.data.dtype)  # works on arrays and Tensors
-            if anomaly and not np.all(np.isfinite(_raw(share))):
-                raise FloatingPointError(
-                    f"detect_anomaly: backward of Tensor {self._op.name!r} gave a non-finite "
-                    f"gradient for its input of shape {parent.shape}"
-                )
-            old = parent.grad
-            if old is None:
-                if (
-                    not parent._parents
-                    and not create_graph
-                    and (share is g or not share.flags.writeable or share.base is not None)
-                ):
-                    # A leaf's .grad is the user's to modify: never alias another node's array.
-                    share = share.copy()
-                parent.grad = share
-            else:
-                parent.grad = old + share
 
 
 def _norm_axis(axis: Any, ndim: int, name: str) -> int:

@@ -195,7 +195,12 @@ ABS = _Op(
 )
 EXP = _Op("exp", lambda n: (n.data,), lambda n: (n,))
 LOG = _Op("log", lambda n: (1.0 / n._parents[0].data,), lambda n: (1.0 / n._parents[0],))
-SQRT = _Op("sqrt", lambda n: (0.5 / n.data,), lambda n: (0.5 / n,))
+# d sqrt(a)/da = 1 / (2 sqrt(a)) is infinite at a = 0: inf there, as IEEE arithmetic gives.
+SQRT = _Op(
+    "sqrt",
+    lambda n: (0.5 / n.data if n.data else math.inf,),
+    lambda n: (0.5 / n if n.data else _constant(math.inf),),
+)
 TANH = _Op("tanh", lambda n: (1.0 - n.data * n.data,), lambda n: (1.0 - n * n,))
 SIGMOID = _Op("sigmoid", lambda n: (n.data * (1.0 - n.data),), lambda n: (n * (1.0 - n),))
 RELU = _Op(
@@ -425,12 +430,12 @@ class Value:
         return _result(math.tanh(self.data), (self,), TANH)
 
     def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), computed without overflow for any finite input."""
+        """1 / (1 + e ** -self), without overflow for any finite input."""
         x = self.data
-        if x >= 0:
-            data = 1.0 / (1.0 + math.exp(-x))
+        if x > -709.0:
+            data = 1.0 / (1.0 + math.exp(-x))  # the textbook formula, exactly as the blog computes
         else:
-            e = math.exp(x)
+            e = math.exp(x)  # here e ** -x would overflow; e / (1 + e) is the same value
             data = e / (1.0 + e)
         return _result(data, (self,), SIGMOID)
 
