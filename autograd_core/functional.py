@@ -1,8 +1,10 @@
 """The functional view: ``grad(f)`` and ``value_and_grad(f)``, composable like JAX's.
 
-Numbers and arrays passed in give numbers and arrays back; Values and Tensors passed in
-give differentiable Values and Tensors back, which is what lets ``grad(grad(f))`` work.
-No ``.grad`` attribute of any existing node is changed.
+At the top level, numbers and arrays passed in give numbers and arrays back. Values and
+Tensors passed in, or any call made while an outer ``grad`` evaluates its function, give
+differentiable Values and Tensors back: that is what lets ``grad(grad(f))`` work, also when
+the inner function closes over the outer one's variables. No ``.grad`` attribute of any
+existing node is changed.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import functools
 import numbers
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any, Union
 
 import numpy as np
@@ -22,6 +25,10 @@ from .value import Value
 __all__ = ["grad", "value_and_grad"]
 
 ArgNums = Union[int, Sequence[int]]
+
+# How many grad evaluations enclose the current call (per thread): inside one, results must
+# stay differentiable because the outer function may depend on them.
+_DEPTH: ContextVar[int] = ContextVar("autograd_core_grad_depth", default=0)
 
 
 def _as_input(arg: Any, position: int) -> tuple[Any, bool]:
@@ -75,8 +82,13 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             call_args[i] = node
             inputs.append(node)
             raws.append(raw)
-        with enable_grad():
-            out = f(*call_args, **kwargs)
+        nested = not all(raws) or _DEPTH.get() > 0
+        token = _DEPTH.set(_DEPTH.get() + 1)
+        try:
+            with enable_grad():
+                out = f(*call_args, **kwargs)
+        finally:
+            _DEPTH.reset(token)
         if not isinstance(out, (Value, Tensor)):
             raise TypeError(
                 f"grad: the function must return a Value or Tensor, got {type(out).__name__}"
@@ -86,12 +98,11 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
                 f"grad: the function must return one number, got a Tensor of shape {out.shape}; "
                 "reduce it (e.g. .sum())"
             )
-        nested = not all(raws)
         if out.is_leaf and all(out is not node for node in inputs):
             grads = [None if isinstance(n, Tensor) else 0.0 for n in inputs]
         else:
             grads = engine.gradients(out, inputs, create_graph=nested)
-        results = [_plain(g, n, raw) for g, n, raw in zip(grads, inputs, raws)]
+        results = [_plain(g, n, raw and not nested) for g, n, raw in zip(grads, inputs, raws)]
         value = (
             out
             if nested

@@ -828,7 +828,7 @@ class Tensor:
                 )
             seed = np.ones(self.shape, dtype=self.dtype)
         else:
-            seed = np.asarray(_raw(grad), dtype=self.dtype)
+            seed = np.array(_raw(grad), dtype=self.dtype)  # a copy: .grad must not alias it
             if seed.shape != self.shape:
                 raise ValueError(
                     f"Tensor.backward(grad): grad has shape {seed.shape}, the output has "

@@ -114,13 +114,14 @@ _new = object.__new__
 
 
 def _result(data: float, parents: tuple[Value, ...], op: _Op) -> Value:
-    """A new node, recorded in the graph unless grad mode is off (then it is a constant)."""
+    """A new node, recorded in the graph unless grad mode is off or all operands are constants."""
     state = _STATE.get()
     out = _new(Value)
     out.data = data
     if state.scope:
         out._scope = state.scope
-    if state.grad_enabled:
+    # Recorded unless grad mode is off or every operand is a constant (then so is the result).
+    if state.grad_enabled and (parents[0]._op is not CONST or parents[-1]._op is not CONST):
         out._parents = parents
         out._op = op
     else:
