@@ -1,0 +1,430 @@
+"""``Module``: the base of every layer and network, for Tensor and Value parameters alike.
+
+Assigning a ``Parameter`` (array) or ``ScalarParameter`` (number) to a module attribute
+registers it; assigning a ``Module`` registers a sub-module. Calling a module runs its
+``forward`` inside ``autograd_core.scope(name)``, so every node it creates carries the
+module's path (a visualiser can draw one box per layer without knowing what a layer is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Generic, NamedTuple, TypeVar, Union, overload
+
+import numpy as np
+
+from autograd_core import Tensor, Value, scope
+
+__all__ = [
+    "Parameter",
+    "ScalarParameter",
+    "ParameterLike",
+    "Module",
+    "ModuleList",
+    "ParameterList",
+    "Sequential",
+    "LoadResult",
+]
+
+
+class Parameter(Tensor):
+    """A trainable array: a leaf ``Tensor`` with ``requires_grad=True`` that modules register."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, label: str | None = None, dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        super().__init__(data, requires_grad=True, label=label, dtype=dtype)
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"Parameter needs floating-point data, got dtype {self.data.dtype}")
+
+    def __repr__(self) -> str:
+        return "Parameter" + super().__repr__()[len("Tensor") :]
+
+
+class ScalarParameter(Value):
+    """A trainable number: a leaf ``Value`` that modules register (scalar networks)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: float, label: str | None = None) -> None:
+        super().__init__(data, label=label)
+
+    def __repr__(self) -> str:
+        return "ScalarParameter" + super().__repr__()[len("Value") :]
+
+
+ParameterLike = Union[Parameter, ScalarParameter]
+M = TypeVar("M", bound="Module")
+P = TypeVar("P", Parameter, ScalarParameter)
+
+
+class LoadResult(NamedTuple):
+    """Keys that ``load_state_dict(strict=False)`` skipped."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not name or "." in name:
+        raise ValueError(f"{what} name must be a non-empty string without '.', got {name!r}")
+    return name
+
+
+def _param_shape(p: Tensor | Value) -> tuple[int, ...]:
+    return p.data.shape if isinstance(p, Tensor) else ()
+
+
+class Module:
+    """Base class of layers and networks: subclass it, assign parameters and sub-modules in
+    ``__init__``, and write ``forward``. Calling the module calls ``forward``.
+    """
+
+    _parameters: dict[str, ParameterLike]
+    _modules: dict[str, Module]
+    training: bool
+    _scope_name: str
+    _holders: tuple[Module, ...]
+    # True for containers that are never called (ParameterList): their parameters are
+    # placed in the scope of the module that calls them.
+    _holds_only = False
+
+    def __new__(cls: type[M], *args: Any, **kwargs: Any) -> M:
+        # Set up the registries here, so a subclass that forgets super().__init__() works.
+        self = super().__new__(cls)
+        state = self.__dict__
+        state["_parameters"] = {}
+        state["_modules"] = {}
+        state["training"] = True
+        state["_scope_name"] = cls.__name__
+        state["_holders"] = ()
+        return self
+
+    def __init__(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ registration
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, (Parameter, ScalarParameter)):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            if value is self:
+                raise ValueError(f"{type(self).__name__}: a module cannot contain itself")
+            self._modules[name] = value
+            value._adopt(name)
+        object.__setattr__(self, name, value)
+        self._update_holders()
+
+    def __delattr__(self, name: str) -> None:
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        object.__delattr__(self, name)
+        self._update_holders()
+
+    def _update_holders(self) -> None:
+        holders = tuple(m for m in self._modules.values() if m._holds_only)
+        self.__dict__["_holders"] = holders
+
+    def add_module(self, name: str, module: Module) -> None:
+        """Register ``module`` under ``name`` (for names chosen at run time)."""
+        if not isinstance(module, Module):
+            raise TypeError(f"add_module: expected a Module, got {type(module).__name__}")
+        setattr(self, _check_name(name, "module"), module)
+
+    def register_parameter(self, name: str, param: ParameterLike) -> None:
+        """Register ``param`` under ``name`` (for names chosen at run time)."""
+        if not isinstance(param, (Parameter, ScalarParameter)):
+            raise TypeError(
+                "register_parameter: expected a Parameter or ScalarParameter, got "
+                f"{type(param).__name__}; wrap it: Parameter(array) or ScalarParameter(x)"
+            )
+        setattr(self, _check_name(name, "parameter"), param)
+
+    def _adopt(self, name: str) -> None:
+        """Called when a parent registers this module under ``name``: that is its scope name."""
+        self.__dict__["_scope_name"] = name
+
+    @property
+    def scope_name(self) -> str:
+        """The name this module's calls open as a scope: its attribute name in its parent,
+        or its class name for a root module (assign to choose another)."""
+        return self._scope_name
+
+    @scope_name.setter
+    def scope_name(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"scope_name must be a non-empty string, got {name!r}")
+        self._adopt(name)
+
+    # ------------------------------------------------------------------ calling
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with scope(self._scope_name) as path:
+            # Parameters were created before any scope existed; place them in this
+            # module's box so a drawing shows each layer with its weights. (Plain loops:
+            # this runs on every call, so it must cost next to nothing.)
+            for p in self._parameters.values():
+                p._scope = path
+            for holder in self._holders:
+                for p in holder._parameters.values():
+                    p._scope = path
+            return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    # ------------------------------------------------------------------ traversal
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module (each once), with dotted names, parents first."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [
+                (f"{name}.{child_name}" if name else child_name, child)
+                for child_name, child in module._modules.items()
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, parents first."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their names."""
+        yield from self._modules.items()
+
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules."""
+        yield from self._modules.values()
+
+    def named_parameters(self, prefix: str = "") -> list[tuple[str, ParameterLike]]:
+        """Every parameter with its dotted name (``"0.weight"``); a shared one is listed once."""
+        seen: set[int] = set()
+        result: list[tuple[str, ParameterLike]] = []
+        for module_name, module in self.named_modules(prefix):
+            for name, p in module._parameters.items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    result.append((f"{module_name}.{name}" if module_name else name, p))
+        return result
+
+    def parameters(self) -> list[ParameterLike]:
+        """Every parameter (Tensors and/or Values), each once, in registration order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient (Tensor: None, Value: 0.0)."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    def train(self: M, mode: bool = True) -> M:
+        """Set training mode on this module and all sub-modules; returns self."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self: M) -> M:
+        """Set evaluation mode (``train(False)``); returns self."""
+        return self.train(False)
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's data by dotted name (a Value's as a 0-d array)."""
+        return {
+            name: (p.data.copy() if isinstance(p, Tensor) else np.array(p.data, dtype=np.float64))
+            for name, p in self.named_parameters()
+        }
+
+    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> LoadResult:
+        """Copy ``state`` into the parameters. Everything is checked before anything changes:
+        with ``strict`` a missing or unexpected key is an error; a wrong shape always is.
+        """
+        if not hasattr(state, "keys"):
+            raise TypeError(
+                f"load_state_dict: expected a dict of arrays, got {type(state).__name__}"
+            )
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        problems: list[str] = []
+        if strict and missing:
+            problems.append(f"missing keys: {', '.join(missing)}")
+        if strict and unexpected:
+            problems.append(f"unexpected keys: {', '.join(map(str, unexpected))}")
+        arrays: dict[str, np.ndarray] = {}
+        for name, p in own.items():
+            if name not in state:
+                continue
+            raw = state[name]
+            array = np.asarray(raw.data if isinstance(raw, (Tensor, Value)) else raw)
+            expected = _param_shape(p)
+            if array.dtype.kind not in "fiu":
+                problems.append(f"{name}: expected numbers, got dtype {array.dtype}")
+            elif array.shape != expected:
+                problems.append(
+                    f"{name}: shape {array.shape} in the state, {expected} in the module"
+                )
+            else:
+                arrays[name] = array
+        if problems:
+            raise ValueError(
+                f"load_state_dict into {type(self).__name__} failed; nothing was changed:\n  "
+                + "\n  ".join(problems)
+            )
+        for name, array in arrays.items():
+            p = own[name]
+            if isinstance(p, Tensor):
+                p.data = array.astype(p.data.dtype, copy=True)
+            else:
+                p.data = float(array)
+        return LoadResult(missing, unexpected)
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in ``repr``; subclasses describe themselves."""
+        return ""
+
+    def __repr__(self) -> str:
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        # Parameter holders are described by their owner (a neuron's "w" is its weights).
+        children = [
+            (name, repr(child)) for name, child in self._modules.items() if not child._holds_only
+        ]
+        if not children:
+            return head + ")"
+        lines = [head]
+        for names, text in _group_repeats(children):
+            label = names[0] if len(names) == 1 else f"{names[0]}-{names[-1]}"
+            body = text if len(names) == 1 else f"{len(names)} x {text}"
+            lines.append(f"  ({label}): " + body.replace("\n", "\n  "))
+        return "\n".join(lines) + "\n)"
+
+
+def _group_repeats(children: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
+    """Runs of identical sub-module texts, so a 64-neuron layer prints as one line."""
+    groups: list[tuple[list[str], str]] = []
+    for name, text in children:
+        if groups and groups[-1][1] == text and name.isdigit():
+            groups[-1][0].append(name)
+        else:
+            groups.append(([name], text))
+    return groups
+
+
+class ModuleList(Module, Generic[M]):
+    """A list of sub-modules named ``"0"``, ``"1"``, ...; not callable itself."""
+
+    def __init__(self, modules: Iterable[M] = ()) -> None:
+        super().__init__()
+        self._items: list[M] = []
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: M) -> None:
+        """Add ``module`` at the end."""
+        self.add_module(str(len(self._items)), module)
+        module._adopt(f"{self._scope_name}.{len(self._items)}")
+        self._items.append(module)
+
+    def _adopt(self, name: str) -> None:
+        # Its members are called by the owner, not by the list, so their scope names carry
+        # the list's name: ("MLP", "layers.0") matches the parameter name "layers.0.w".
+        self.__dict__["_scope_name"] = name
+        for i, module in enumerate(self._items):
+            module._adopt(f"{name}.{i}")
+
+    @overload
+    def __getitem__(self, index: int) -> M: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[M]: ...
+    def __getitem__(self, index: int | slice) -> M | list[M]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self._items)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "ModuleList is a container, not a layer; call its members (or use Sequential)"
+        )
+
+
+class ParameterList(Module, Generic[P]):
+    """A list of parameters named ``"0"``, ``"1"``, ... (a scalar neuron's weights)."""
+
+    _holds_only = True
+
+    def __init__(self, params: Iterable[P] = ()) -> None:
+        super().__init__()
+        self._items: list[P] = []
+        for p in params:
+            self.append(p)
+
+    def append(self, param: P) -> None:
+        """Add ``param`` at the end."""
+        self.register_parameter(str(len(self._items)), param)
+        self._items.append(param)
+
+    @overload
+    def __getitem__(self, index: int) -> P: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[P]: ...
+    def __getitem__(self, index: int | slice) -> P | list[P]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[P]:
+        return iter(self._items)
+
+    def extra_repr(self) -> str:
+        return f"{len(self._items)} parameters"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("ParameterList holds parameters; it cannot be called")
+
+
+class Sequential(Module):
+    """Modules applied one after another; sub-modules are named ``"0"``, ``"1"``, ..."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        self._items: list[Module] = []
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end; returns self."""
+        self.add_module(str(len(self._items)), module)
+        self._items.append(module)
+        return self
+
+    def forward(self, x: Any) -> Any:
+        """Feed ``x`` through every module in order."""
+        for module in self._items:
+            x = module(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        # No slicing: a module has one scope name, given by the Sequential that holds it.
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._items)

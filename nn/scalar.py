@@ -1,0 +1,110 @@
+"""Scalar networks in the style of micrograd: ``Neuron``, ``Layer`` and ``MLP`` on ``Value``s.
+
+They are ordinary Modules (same registration, names, state_dict, optimisers, losses) whose
+parameters are ``ScalarParameter``s, so every multiply and add is its own node: the blog's
+Part I neuron can be built, trained and drawn node by node. Weights come from the same
+initialisers as ``Linear``, row by row, so a scalar layer draws exactly the numbers a
+``Linear`` of the same shape would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Union
+
+from autograd_core import Value
+
+from .init import RNG
+from .init import weights as init_weights
+from .layers import activate, check_activation
+from .module import Module, ModuleList, ParameterList, ScalarParameter
+
+__all__ = ["Neuron", "Layer", "MLP"]
+
+Input = Sequence[Union[Value, float]]
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w[0]*x[0] + ... + w[n-1]*x[n-1] + b)``.
+
+    ``activation`` is "sigmoid", "relu", "tanh", or None for a linear neuron.
+    """
+
+    def __init__(
+        self, nin: int, activation: str | None = "sigmoid", init: str = "plain", rng: RNG = None
+    ) -> None:
+        super().__init__()
+        row = init_weights(init, 1, nin, rng)[0]
+        self.w: ParameterList[ScalarParameter] = ParameterList(
+            ScalarParameter(float(x)) for x in row
+        )
+        self.b = ScalarParameter(0.0)
+        self.activation = check_activation(activation)
+
+    def forward(self, x: Input) -> Value:
+        """The neuron's output for one example ``x`` of ``nin`` numbers or Values."""
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron({len(self.w)} inputs): got an input of length {len(x)}")
+        # Same order as the blog's W @ X + b: products summed left to right, then the bias.
+        z = self.w[0] * x[0]
+        for w, xi in zip(self.w[1:], x[1:]):
+            z = z + w * xi
+        out: Value = activate(self.activation, z + self.b)
+        return out
+
+    def extra_repr(self) -> str:
+        return f"{len(self.w)} inputs, activation={self.activation!r}"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | None = "sigmoid",
+        init: str = "plain",
+        rng: RNG = None,
+    ) -> None:
+        super().__init__()
+        self.neurons: ModuleList[Neuron] = ModuleList(
+            Neuron(nin, activation, init, rng) for _ in range(nout)
+        )
+
+    def forward(self, x: Input) -> list[Value]:
+        """One output per neuron."""
+        return [neuron(x) for neuron in self.neurons]
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` on ``nin`` inputs: ``activation`` in the hidden layers,
+    ``output_activation`` (None: linear) in the last. ``MLP(2, [3, 1], init="xavier")`` is
+    the blog's 2-3-1 sigmoid network; ``MLP(2, [16, 16, 1], "relu", None)`` is micrograd's.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | None = "sigmoid",
+        output_activation: str | None = "sigmoid",
+        init: str = "plain",
+        rng: RNG = None,
+    ) -> None:
+        super().__init__()
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.layers: ModuleList[Layer] = ModuleList(
+            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, init, rng)
+            for i in range(len(nouts))
+        )
+
+    def forward(self, x: Input) -> list[Value]:
+        """The outputs of the last layer for one example ``x``."""
+        out: list[Value] = self.layers[0](x)
+        for layer in self.layers[1:]:
+            out = layer(out)
+        return out
