@@ -1,0 +1,312 @@
+"""The demos reproduce the seed blog's and notebook's figures and write valid pictures.
+
+All demos run once (module fixture, through ``demos.run``, the function ``python -m demos``
+calls) into a temporary ``--out``; the tests then check their numbers against the blog (exact
+where the blog gives exact figures, 3 d.p. where it rounds, relative 1e-9 for the 2-layer log)
+and every picture they promise. A few subprocess tests check the command line itself,
+including the fallbacks without matplotlib and without Graphviz's ``dot`` program. The
+notebook test runs only when the ``notebook`` extra (nbclient, nbformat, ipykernel,
+ipywidgets) is installed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import demos
+from demos import DemoResult
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+PROMISED = {
+    "hand_calculation": {"graph_before", "graph_after"},
+    "or_gate": {"learning_curve", "decision_boundary", "decision_boundary_shaded"},
+    "xor_feature_cross": {"learning_curve", "decision_boundary", "decision_boundary_shaded"},
+    "xor_network": {
+        "graph",
+        "learning_curve",
+        "decision_boundary",
+        "decision_boundary_shaded",
+        "3layer_learning_curve",
+        "3layer_decision_boundary",
+        "3layer_decision_boundary_shaded",
+    },
+    "learning_rate": {"steps"},
+    "linear_regression": {"fit", "graph"},
+    "relu_fit": {"fit"},
+}
+
+
+@dataclass
+class Run:
+    out: Path
+    results: dict[str, DemoResult]
+    lines: list[str]
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    out = tmp_path_factory.mktemp("demo-output")
+    lines: list[str] = []
+    start = time.perf_counter()
+    results = {
+        name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
+    }
+    return Run(out, results, lines, time.perf_counter() - start)
+
+
+def values(run: Run, name: str) -> dict:
+    return run.results[name].values
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    env.update(extra)
+    return env
+
+
+def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# ---------------------------------------------------------------------------- the numbers
+def test_registry_lists_every_demo_in_the_blogs_order() -> None:
+    assert demos.names() == list(PROMISED)
+    assert demos.NOTEBOOK.is_file()
+
+
+def test_hand_calculation_matches_the_blog(run: Run) -> None:
+    v = values(run, "hand_calculation")
+    assert v["y_hat"] == 0.5
+    assert v["loss"] == 0.125
+    assert v["dL_dw1"] == 0.0 and v["dL_dw2"] == 0.0
+    assert v["dL_db"] == 0.125
+    assert v["sigmoid_local_grad"] == 0.25
+    assert v["b_new"] == -0.125
+    assert round(v["y_hat_new"], 3) == 0.469
+    assert round(v["loss_new"], 5) == 0.10988
+    assert math.trunc(v["loss_new"] * 1000) == 109  # the blog truncates: "around 0.109"
+
+
+def test_or_gate_matches_the_blog(run: Run) -> None:
+    v = values(run, "or_gate")
+    assert round(v["cost_initial"], 3) == 0.089
+    assert round(v["cost_after_one_step"], 3) == 0.084
+    assert np.round(v["dW_after_one_step"], 3).tolist() == [-0.044, -0.035]
+    assert np.round(v["db_after_one_step"], 3).tolist() == [-0.031]
+    assert len(v["costs"]) == 5000
+    assert round(v["cost_final"], 4) == 0.0005  # "about 0.0005"
+    assert v["predictions"].tolist() == [0, 1, 1, 1]
+    assert v["accuracy"] == 100.0
+
+
+def test_xor_feature_cross_matches_the_notebook_log(run: Run) -> None:
+    v = values(run, "xor_feature_cross")
+    assert v["cost_epoch_0"] == pytest.approx(0.12480797532784463, rel=1e-12)
+    assert v["cost_epoch_4900"] == pytest.approx(0.0016049339955154555, rel=1e-12)
+    assert v["predictions"].tolist() == [0, 1, 1, 0]
+    assert v["accuracy"] == 100.0
+
+
+def test_xor_network_matches_the_blog_log(run: Run) -> None:
+    v = values(run, "xor_network")
+    blog = {
+        4600: 0.001018305488651183,
+        4700: 0.000983783942124411,
+        4800: 0.0009514180100050973,
+        4900: 0.0009210166430616655,
+    }
+    for epoch, cost in blog.items():
+        assert v["logged"][epoch] == pytest.approx(cost, rel=1e-9), epoch
+    assert v["cost_epoch_0"] == pytest.approx(0.12926510193084198, rel=1e-12)
+    assert v["predictions"].tolist() == [0, 1, 1, 0]
+    assert v["accuracy"] == 100.0
+    assert v["deep_predictions"].tolist() == [0, 1, 1, 0]
+    assert v["deep_accuracy"] == 100.0
+    # printed the way the blog prints it
+    assert any(
+        line.strip().startswith("ours: Cost at epoch#4900: 0.00092101664306") for line in run.lines
+    )
+
+
+def test_learning_rates_show_the_four_behaviours(run: Run) -> None:
+    v = values(run, "learning_rate")
+    assert v["verdicts"] == {5e-10: "too slow", 0.5: "good", 5.0: "fast", 50.0: "diverging"}
+    slow, good, fast, wild = (v["losses"][rate] for rate in (5e-10, 0.5, 5.0, 50.0))
+    assert abs(slow[-1] - slow[0]) < 1e-9
+    assert all(a > b for a, b in zip(good, good[1:])) and good[-1] > 0.01
+    assert fast[-1] < 1e-6
+    assert all(a < b for a, b in zip(wild, wild[1:]))
+
+
+def test_linear_regression_finds_the_least_squares_line(run: Run) -> None:
+    v = values(run, "linear_regression")
+    slope, intercept = v["least_squares"]
+    assert v["w"] == pytest.approx(slope, abs=1e-6)
+    assert v["b"] == pytest.approx(intercept, abs=1e-6)
+    assert abs(v["w"] - 1.0) < 0.1 and abs(v["b"] - 2.0) < 0.15
+    assert v["loss_final"] < 0.3 < 10 < v["loss_initial"]
+
+
+def test_relu_fit_bends_where_linear_neurons_cannot(run: Run) -> None:
+    v = values(run, "relu_fit")
+    assert v["sum_is_line_gap"] < 1e-12
+    assert v["linear_bends"] == 0
+    assert v["linear_mse"] == pytest.approx(v["least_squares_mse"], rel=1e-6)
+    assert v["relu_mse"] < 0.25
+    assert v["relu_mse"] < v["linear_mse"] / 5
+    assert all(-5 < kink < 5 for kink in v["relu_kinks"])
+
+
+def test_every_figure_the_blog_states_agrees(run: Run) -> None:
+    stated = [
+        (r.name, c) for r in run.results.values() for c in r.comparisons if c.agrees is not None
+    ]
+    assert len(stated) >= 20
+    assert [(name, c.quantity) for name, c in stated if not c.agrees] == []
+
+
+def test_progress_is_shown_on_long_runs(run: Run) -> None:
+    for epoch in (0, 1000, 2000, 3000, 4000):
+        assert any(line.strip().startswith(f"epoch {epoch:>5}/5000  cost") for line in run.lines)
+
+
+def test_all_demos_run_in_under_a_minute(run: Run) -> None:
+    assert run.seconds < 60, f"all demos took {run.seconds:.1f} s"
+
+
+# ---------------------------------------------------------------------------- the pictures
+def _check_picture(path: Path) -> None:
+    assert path.is_file(), path
+    data = path.read_bytes()
+    if path.suffix == ".png":
+        assert data.startswith(PNG_MAGIC), path
+        assert len(data) > 5_000, path
+    elif path.suffix == ".svg":
+        root = ET.fromstring(data)
+        assert root.tag.endswith("svg"), path
+        assert len(data) > 2_000, path
+    else:
+        pytest.fail(f"unexpected picture {path}")
+
+
+@pytest.mark.parametrize("name", list(PROMISED))
+def test_every_promised_picture_is_written_and_valid(run: Run, name: str) -> None:
+    files = run.results[name].files
+    assert set(files) == PROMISED[name]
+    for path in files.values():
+        assert path.parent == run.out
+        _check_picture(path)
+
+
+def test_graphs_show_the_blogs_values_and_layers(run: Run) -> None:
+    before = run.results["hand_calculation"].files["graph_before"].read_text("utf-8")
+    for text in ("w1", "w2", "x1", "ŷ", "sigmoid", "0.125", "0.25"):
+        assert text in before, text
+    graph = run.results["xor_network"].files["graph"].read_text("utf-8")
+    for text in ("layer1", "layer2", "W1", "b2", "cost", "matmul", "sigmoid"):
+        assert text in graph, text
+
+
+def test_readme_pictures_are_committed_and_valid() -> None:
+    for name in ("xor_decision_boundary.png", "neuron_graph.png"):
+        _check_picture(ROOT / "docs" / "images" / name)
+
+
+# ---------------------------------------------------------------------------- the command line
+def test_cli_lists_the_demos() -> None:
+    done = _python("-m", "demos", "--list")
+    assert done.returncode == 0, done.stderr
+    for name in PROMISED:
+        assert name in done.stdout
+    assert "geometric_intuition.ipynb" in done.stdout
+
+
+def test_cli_runs_a_demo_and_says_where_the_pictures_are(tmp_path: Path) -> None:
+    done = _python("-m", "demos", "hand_calculation", "learning_rate", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "blog 0.125" in done.stdout
+    assert f"Pictures (3 files) are in {tmp_path.resolve()}" in done.stdout
+    for name in ("hand_calculation_before.svg", "hand_calculation_after.svg", "learning_rate.png"):
+        _check_picture(tmp_path / name)
+
+
+def test_cli_rejects_an_unknown_demo() -> None:
+    done = _python("-m", "demos", "no_such_demo")
+    assert done.returncode == 2
+    assert "hand_calculation" in done.stdout
+
+
+def test_no_plots_writes_nothing(tmp_path: Path) -> None:
+    result = demos.run("hand_calculation", out=tmp_path, plots=False, echo=lambda line: None)
+    assert result.files == {} and list(tmp_path.iterdir()) == []
+    assert result.values["dL_db"] == 0.125
+
+
+def test_without_matplotlib_numbers_are_printed_with_a_hint(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from demos.cli import main\n"
+        f"raise SystemExit(main(['learning_rate', '--out', {str(tmp_path)!r}]))"
+    )
+    done = _python("-c", code)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'pip install -e ".[demos]"' in done.stdout
+    assert "blog diverging" in done.stdout
+    assert not any(tmp_path.iterdir())
+
+
+def test_without_the_graphviz_program_graphs_are_dot_text(tmp_path: Path) -> None:
+    done = _python(
+        "-m", "demos", "hand_calculation", "--out", str(tmp_path), env=_env(PATH=str(tmp_path))
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "apt-get install graphviz" in done.stdout
+    for name in ("hand_calculation_before.dot", "hand_calculation_after.dot"):
+        text = (tmp_path / name).read_text("utf-8")
+        assert text.startswith("digraph") and "0.125" in text
+
+
+# ---------------------------------------------------------------------------- the notebook
+def test_notebook_runs_headless_top_to_bottom() -> None:
+    """Skipped unless the notebook extra is installed: pip install -e ".[notebook]"."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("ipywidgets")
+    notebook = nbformat.read(demos.NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(demos.NOTEBOOK.parent)}},
+    )
+    client.execute()  # raises CellExecutionError if any cell fails (the last one asserts)
+    printed = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    assert "sliders redraw their plots" in printed
