@@ -88,18 +88,29 @@ def is_grad_enabled() -> bool:
     return _STATE.get().grad_enabled
 
 
-@contextmanager
-def scope(name: str) -> Iterator[tuple[str, ...]]:
-    """Nodes created inside carry the scope path extended by ``name`` (viz clusters by it)."""
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"scope(name): name must be a non-empty string, got {name!r}")
-    current = _STATE.get()
-    path = current.scope + (name,)
-    token = _STATE.set(current._replace(scope=path))
-    try:
-        yield path
-    finally:
-        _STATE.reset(token)
+class scope:
+    """Nodes created inside carry the scope path extended by ``name`` (viz clusters by it).
+
+    ``with scope("layer1") as path:`` gives the new path. (A small class rather than a
+    generator: nn opens one per module call, so it must be cheap.)
+    """
+
+    __slots__ = ("name", "_tokens")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"scope(name): name must be a non-empty string, got {name!r}")
+        self.name = name
+        self._tokens: list[Any] = []
+
+    def __enter__(self) -> tuple[str, ...]:
+        grad_enabled, path, anomaly = _STATE.get()
+        path = path + (self.name,)
+        self._tokens.append(_STATE.set(_State(grad_enabled, path, anomaly)))
+        return path
+
+    def __exit__(self, *exc: object) -> None:
+        _STATE.reset(self._tokens.pop())
 
 
 def current_scope() -> tuple[str, ...]:

@@ -463,8 +463,12 @@ class Tensor:
 
     @property
     def scope(self) -> tuple[str, ...]:
-        """The scope path under which this node was created."""
+        """The scope path under which this node was created (settable, e.g. by nn)."""
         return self._scope
+
+    @scope.setter
+    def scope(self, path: tuple[str, ...]) -> None:
+        self._scope = tuple(path)
 
     @property
     def is_leaf(self) -> bool:

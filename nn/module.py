@@ -167,10 +167,10 @@ class Module:
             # module's box so a drawing shows each layer with its weights. (Plain loops:
             # this runs on every call, so it must cost next to nothing.)
             for p in self._parameters.values():
-                p._scope = path
+                p.scope = path
             for holder in self._holders:
                 for p in holder._parameters.values():
-                    p._scope = path
+                    p.scope = path
             return self.forward(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
