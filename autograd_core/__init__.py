@@ -15,7 +15,7 @@ from .context import (
 )
 from .engine import topological_order
 from .functional import grad, value_and_grad
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
 from .value import Value
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "where",
     "maximum",
     "minimum",
+    "linear",
     "no_grad",
     "enable_grad",
     "is_grad_enabled",

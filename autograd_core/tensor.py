@@ -17,7 +17,7 @@ import numpy as np
 from . import engine
 from .context import _STATE
 
-__all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum"]
+__all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
 
 ArrayLike = Any
 Operand = Union["Tensor", float, int, np.ndarray]
@@ -310,6 +310,21 @@ MATMUL = _Op(
     "matmul",
     lambda g, out, x, c: _matmul_grad(g, x, 0),
     lambda g, out, x, c: _matmul_grad(g, x, 1),
+)
+
+
+# x @ W.T + b as one node (PyTorch's addmm): a layer costs one forward and one backward
+# step instead of three (transpose, matmul, add). Batch axes of x are flattened for W and b.
+def _linear_weight_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    n_out, n_in = x[1].shape
+    return g.reshape(-1, n_out).T @ x[0].reshape(-1, n_in)
+
+
+LINEAR = _Op(
+    "linear",
+    lambda g, out, x, c: g @ x[1],
+    _linear_weight_grad,
+    lambda g, out, x, c: g.reshape(-1, x[1].shape[0]).sum(axis=0),
 )
 
 
@@ -942,3 +957,25 @@ def maximum(x: Operand, y: Operand) -> Tensor:
 def minimum(x: Operand, y: Operand) -> Tensor:
     """Elementwise smaller of ``x`` and ``y``; ties give each half the gradient."""
     return _extremum(x, y, "minimum")
+
+
+def linear(x: Operand, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``x @ weight.T + bias`` as one node; x is (..., in), weight (out, in), bias (out,)."""
+    if not isinstance(weight, Tensor) or weight.ndim != 2:
+        raise TypeError(
+            f"linear: weight must be a 2-D Tensor of shape (out, in), got {_describe(weight)}"
+        )
+    x = _as_tensor(x, "linear", weight)
+    n_out, n_in = weight.shape
+    if x.ndim == 0 or x.shape[-1] != n_in:
+        raise ValueError(
+            f"linear: input of shape {x.shape} needs last axis {n_in} "
+            f"to match weight {weight.shape}"
+        )
+    data = x.data @ weight.data.T
+    if bias is None:
+        return _result(data, (x, weight), LINEAR)
+    bias = _as_tensor(bias, "linear", weight)
+    if bias.shape != (n_out,):
+        raise ValueError(f"linear: bias has shape {bias.shape}, expected ({n_out},)")
+    return _result(data + bias.data, (x, weight, bias), LINEAR)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, Value
+from autograd_core import Tensor, Value, linear
 
 from .init import RNG
 from .init import weights as init_weights
@@ -60,8 +60,7 @@ class Linear(Module):
                 f"axis {self.in_features}; inputs are batch-first (examples, features): "
                 "transpose data laid out as (features, examples)"
             )
-        out = x @ self.weight.T
-        return out + self.bias if self.bias is not None else out
+        return linear(x, self.weight, self.bias)  # x @ W.T + b, as one graph node
 
     def extra_repr(self) -> str:
         return (

@@ -225,7 +225,7 @@ def test_graphs_show_the_blogs_values_and_layers(run: Run) -> None:
     for text in ("w1", "w2", "x1", "ŷ", "sigmoid", "0.125", "0.25"):
         assert text in before, text
     graph = run.results["xor_network"].files["graph"].read_text("utf-8")
-    for text in ("layer1", "layer2", "W1", "b2", "cost", "matmul", "sigmoid"):
+    for text in ("layer1", "layer2", "W1", "b2", "cost", "linear", "sigmoid"):
         assert text in graph, text
 
 

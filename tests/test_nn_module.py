@@ -127,8 +127,8 @@ def test_calling_a_module_records_its_path_as_the_scope_of_every_node() -> None:
     }
     first = model[0]
     assert isinstance(first, nn.Linear)
-    matmul = next(n for n in nodes if n.op == "matmul" and first.weight in n.parents[1].parents)
-    assert matmul.scope == ("Sequential", "0")
+    layer = next(n for n in nodes if n.op == "linear" and n.parents[1] is first.weight)
+    assert layer.scope == ("Sequential", "0")
     # Parameters are drawn inside their layer's box too.
     assert first.weight.scope == ("Sequential", "0")
     assert first.bias is not None and first.bias.scope == ("Sequential", "0")

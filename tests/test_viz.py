@@ -1,0 +1,610 @@
+"""viz: DOT text, image files, clusters and collapsing, limits, and the step-through page.
+
+The browser test of the step-through page is in ``test_viz_browser.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import graphviz
+import numpy as np
+import pytest
+
+import viz
+from autograd_core import Tensor, Value, scope
+from autograd_core.engine import topological_order
+from viz.dot import _node_stmt, _node_stmts
+from viz.plan import GraphPlan, Options
+
+GOLDEN = Path(__file__).parent / "golden" / "viz_small.dot"
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot program is not installed (apt-get install graphviz)",
+)
+
+
+# ---------------------------------------------------------------------- helpers
+def or_gate_neuron() -> dict[str, Value]:
+    """The blog's OR-gate neuron on its first example, after one backward pass."""
+    x1, x2 = Value(0.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(0.1, label="w1"), Value(0.6, label="w2")
+    b, y = Value(0.0, label="b"), Value(0.0, label="y")
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    y_hat = z.sigmoid()
+    y_hat.label = "ŷ"
+    loss = 0.5 * (y - y_hat) ** 2
+    loss.label = "loss"
+    loss.backward()
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, y=y, z=z, y_hat=y_hat, loss=loss)
+
+
+def text_of(label_html: str) -> str:
+    """An HTML label as plain text, whitespace collapsed."""
+    # A cell, row or paragraph ends: a space.
+    rows = re.sub(r"</(?:td|th|p|h2)>|<br>|<br/>", " ", label_html, flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]+>", "", rows)).replace("\xa0", " ")
+    return " ".join(text.split())
+
+
+NODE_RE = re.compile(r"^\t+((?:n|s)\d+) \[label=<(.*)> (\w+=.*)\]$", re.M)
+EDGE_RE = re.compile(r"^\t+((?:n|s)\d+) -> ((?:n|s)\d+)(?: \[(.*)\])?$", re.M)
+
+
+def parse(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
+    """Nodes by displayed name ({id, text, attrs}) and edges (tail, head, attrs) by name."""
+    nodes: dict[str, dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for node_id, label, attrs in NODE_RE.findall(source):
+        text = text_of(label)
+        name = text.split()[0]
+        nodes[name] = {"id": node_id, "text": text, "attrs": attrs}
+        names[node_id] = name
+    edges = [(names[a], names[b], attrs) for a, b, attrs in EDGE_RE.findall(source)]
+    return nodes, edges
+
+
+def clusters(source: str) -> dict[str, dict[str, Any]]:
+    """Each cluster by label: its parent cluster's label and the node ids declared in it."""
+    found: dict[str, dict[str, Any]] = {}
+    stack: list[str] = []
+    lines = source.splitlines()
+    for k, line in enumerate(lines):
+        if re.match(r"^\t+subgraph cluster_\d+ \{$", line):
+            label = text_of(re.search(r"label=<(.*?)>", lines[k + 1]).group(1))  # type: ignore[union-attr]
+            found[label] = {"parent": stack[-1] if stack else None, "nodes": set()}
+            stack.append(label)
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        else:
+            m = re.match(r"^\t+((?:n|s)\d+) \[", line)
+            if m and stack:
+                found[stack[-1]]["nodes"].add(m.group(1))
+    return found
+
+
+def chain(n: int) -> Value:
+    """A chain of ``n`` Values: a leaf and n - 1 negations."""
+    x = Value(1.0, label="start")
+    for _ in range(n - 1):
+        x = -x
+    return x
+
+
+def small_graph() -> Value:
+    """The fixed graph of the golden file: a scope, a constant, every kind of node."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    with scope("layer"):
+        e = a * b
+        e.label = "e"
+        d = e + 10.0
+        d.label = "d"
+    out = d.tanh()
+    out.label = "out"
+    out.backward()
+    return out
+
+
+# ---------------------------------------------------------------------- DOT content
+def test_dot_of_a_times_b_plus_c_shows_labels_ops_data_and_grads() -> None:
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    d.backward()
+    graph = viz.to_dot(d)
+    assert isinstance(graph, graphviz.Digraph)
+    nodes, edges = parse(graph.source)
+    assert set(nodes) == {"a", "b", "c", "e", "d"}
+    assert nodes["a"]["text"] == "a data 2 grad -3"
+    assert nodes["b"]["text"] == "b data -3 grad 2"
+    assert nodes["c"]["text"] == "c data 10 grad 1"
+    assert nodes["e"]["text"] == "e * data -6 grad 1"
+    assert nodes["d"]["text"] == "d + data 4 grad 1"
+    assert sorted((t, h) for t, h, _ in edges) == [("a", "e"), ("b", "e"), ("c", "d"), ("e", "d")]
+
+
+def test_unlabelled_nodes_get_short_names_from_the_traversal() -> None:
+    x = Value(3.0, label="x")
+    y = (x * x).exp()
+    nodes, _ = parse(viz.to_dot(y).source)
+    assert set(nodes) == {"x", "n1", "n2"}
+    assert nodes["n1"]["text"].startswith("n1 *")
+    assert nodes["n2"]["text"].startswith("n2 exp")
+
+
+def test_node_ids_number_every_node_after_its_parents() -> None:
+    x = Value(2.0, label="x")
+    square = x * x
+    y = (square + x) * square  # shared nodes, and one parent used twice
+    source = viz.to_dot(y).source
+    edges = EDGE_RE.findall(source)
+    assert all(int(tail[1:]) < int(head[1:]) for tail, head, _ in edges)
+    assert source.count(" [label=<") == len(topological_order(y)) == 4
+    assert [(t, h) for t, h, _ in edges].count(("n0", "n1")) == 2  # x * x: two edges
+    single = parse(viz.to_dot(Value(1.0, label="only")).source)[0]
+    assert list(single) == ["only"] and 'peripheries="2"' in single["only"]["attrs"]
+
+
+def test_dot_is_byte_stable_and_matches_the_golden_file() -> None:
+    options: dict[str, Any] = dict(edge_labels="local_grad", legend=True)
+    first = viz.to_dot(small_graph(), **options).source
+    # A second, separately built graph: ids come from the traversal, never from id().
+    second = viz.to_dot(small_graph(), **options).source
+    assert first == second
+    if os.environ.get("VIZ_UPDATE_GOLDEN"):
+        GOLDEN.write_bytes(first.encode("utf-8"))
+    assert GOLDEN.read_bytes() == first.encode("utf-8"), (
+        "DOT output changed; if on purpose, rerun with VIZ_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+def test_to_dot_needs_no_graphviz_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    assert "digraph" in viz.to_dot(small_graph()).source
+
+
+def test_node_kinds_differ_in_shape_and_colour_and_the_legend_names_them() -> None:
+    g = or_gate_neuron()
+    source = viz.to_dot(g["loss"]).source
+    nodes, _ = parse(source)
+    constant = next(v for k, v in nodes.items() if "const" in v["text"] and "0.5" in v["text"])
+
+    def look(attrs: str) -> tuple[str, str]:
+        shape = re.search(r'shape="(\w+)"', attrs).group(1)  # type: ignore[union-attr]
+        fill = re.search(r'fillcolor="(#\w+)"', attrs).group(1)  # type: ignore[union-attr]
+        return shape, fill + ("double" if 'peripheries="2"' in attrs else "")
+
+    kinds = {
+        "input/constant": look(constant["attrs"]),
+        "parameter": look(nodes["w1"]["attrs"]),
+        "intermediate": look(nodes["z"]["attrs"]),
+        "output": look(nodes["loss"]["attrs"]),
+    }
+    assert len({shape for shape, _ in kinds.values()}) >= 2
+    assert len(set(kinds.values())) == 4, kinds
+    assert "legend" not in source
+    legend = viz.to_dot(g["loss"], legend=True).source
+    for words in ("input / constant", "parameter", "intermediate", "output", "NaN"):
+        assert words in legend
+
+
+def test_tensor_leaves_are_parameters_only_when_they_require_grad() -> None:
+    w = Tensor(np.ones((2, 2)), requires_grad=True, label="W")
+    x = Tensor(np.ones((2, 1)), label="x")
+    out = (w @ x).sum()
+    out.label = "out"
+    out.backward()
+    nodes, _ = parse(viz.to_dot(out).source)
+    assert 'fillcolor="#cfe2ff"' in nodes["W"]["attrs"]
+    assert 'shape="ellipse"' in nodes["x"]["attrs"]
+    assert "grad" not in nodes["x"]["text"]  # an input without grad shows none
+
+
+def test_show_data_and_show_grad_options() -> None:
+    loss = or_gate_neuron()["loss"]
+    no_grad = viz.to_dot(loss, show_grad=False).source
+    no_data = viz.to_dot(loss, show_data=False).source
+    assert "grad " not in no_grad and "data " in no_grad
+    assert "data " not in no_data and "grad " in no_data
+
+
+def test_edge_labels_carry_the_local_gradients_of_a_value_graph() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    e.label = "e"
+    s = e.sigmoid()
+    s.label = "s"
+    _, edges = parse(viz.to_dot(s, edge_labels="local_grad", precision=3).source)
+    labels = {(t, h): text_of(re.search(r"label=<(.*)>", attrs).group(1)) for t, h, attrs in edges}  # type: ignore[union-attr]
+    assert labels[("a", "e")] == "-3"  # d(a*b)/da = b
+    assert labels[("b", "e")] == "2"
+    expected = s.data * (1 - s.data)
+    assert labels[("e", "s")] == f"{expected:.3g}"
+    assert "label=" not in viz.to_dot(s).source.split("->", 1)[1]  # off by default
+
+
+def test_edge_labels_name_the_rule_on_a_tensor_graph() -> None:
+    w = Tensor(np.ones((2, 2)), requires_grad=True, label="W")
+    x = Tensor(np.ones((2, 1)), label="x")
+    h = w @ x
+    h.label = "h"
+    _, edges = parse(viz.to_dot(h, edge_labels="local_grad").source)
+    assert {text_of(re.search(r"label=<(.*)>", a).group(1)) for _, _, a in edges} == {"matmul"}  # type: ignore[union-attr]
+
+
+def test_an_undefined_local_gradient_is_labelled_not_raised() -> None:
+    a, b = Value(-2.0, label="a"), Value(2.0, label="b")
+    p = a**b  # defined, but d(a**b)/db = a**b * log(a) is not for a < 0
+    p.label = "p"
+    assert "undefined" in viz.to_dot(p, edge_labels="local_grad").source
+
+
+def test_rankdir_and_precision() -> None:
+    x = Value(1.0, label="x")
+    y = x / 3.0
+    y.label = "y"
+    assert "rankdir=LR" in viz.to_dot(y).source
+    assert "rankdir=TB" in viz.to_dot(y, rankdir="TB").source
+    nodes, _ = parse(viz.to_dot(y, precision=2).source)
+    assert "data 0.33" in nodes["y"]["text"] and "0.333" not in nodes["y"]["text"]
+    nodes, _ = parse(viz.to_dot(y, precision=6).source)
+    assert "data 0.333333" in nodes["y"]["text"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"edge_labels": "numbers"},
+        {"rankdir": "diagonal"},
+        {"precision": 0},
+        {"precision": True},
+        {"collapse": "layer"},
+        {"max_nodes": 0},
+    ],
+)
+def test_invalid_options_are_rejected(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=next(iter(options))):
+        viz.to_dot(small_graph(), **options)
+
+
+def test_a_root_that_is_not_a_node_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="Value or Tensor"):
+        viz.to_dot(3.0)
+
+
+def test_gradients_made_with_create_graph_are_shown_as_numbers() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    nodes, _ = parse(viz.to_dot(y).source)
+    assert nodes["x"]["text"] == "x data 3 grad 6"
+
+
+def test_non_finite_values_are_highlighted() -> None:
+    x = Value(float("inf"), label="x")
+    y = x * 0.0  # inf * 0 = nan
+    y.label = "y"
+    nodes, _ = parse(viz.to_dot(y).source)
+    assert "nan" in nodes["y"]["text"] and "inf" in nodes["x"]["text"]
+    for name in ("x", "y"):
+        assert 'color="#d62728"' in nodes[name]["attrs"]
+    assert '<FONT COLOR="#d62728"><B>nan</B></FONT>' in viz.to_dot(y).source
+
+
+def test_the_fast_path_for_scalars_writes_what_the_general_path_writes() -> None:
+    g = or_gate_neuron()
+    for options in (Options(), Options(show_data=False), Options(show_grad=False, precision=2)):
+        plan = GraphPlan(g["loss"], options)
+        general = [_node_stmt(plan, i, None) for i in range(len(plan.order))]
+        assert _node_stmts(plan, None) == general
+
+
+# ---------------------------------------------------------------------- Tensor nodes
+def test_tensor_nodes_show_shape_dtype_and_small_values() -> None:
+    w = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True, label="W")
+    x = Tensor(np.array([1.0, 0.5, -1.0], dtype=np.float64), label="x")
+    h = w @ x
+    h.label = "h"
+    out = h.sum()
+    out.label = "out"
+    out.backward()
+    nodes, _ = parse(viz.to_dot(out).source)
+    w_text = "W (2, 3) float64 data [1, 2, 3] [4, 5, 6] grad [1, 0.5, -1] [1, 0.5, -1]"
+    assert nodes["W"]["text"] == w_text
+    assert nodes["h"]["text"] == "h matmul (2,) float64 data [-1, 0.5] grad [1, 1]"
+    assert nodes["out"]["text"].startswith("out sum () float64 data -0.5 grad 1")
+    f32 = Tensor(np.ones(3, dtype=np.float32), requires_grad=True, label="f")
+    assert "(3,) float32" in viz.to_dot(f32 * 2.0).source
+
+
+def test_large_tensors_show_min_mean_max() -> None:
+    t = Tensor(np.arange(100.0).reshape(10, 10), requires_grad=True, label="big")
+    nodes, _ = parse(viz.to_dot(t).source)
+    assert nodes["big"]["text"] == "big (10, 10) float64 data min 0 mean 49.5 max 99"
+    # Twelve elements are still shown in full.
+    nodes, _ = parse(viz.to_dot(Tensor(np.arange(12.0), label="twelve")).source)
+    assert "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]" in nodes["twelve"]["text"]
+
+
+def test_nan_and_inf_in_tensors_are_highlighted() -> None:
+    small = Tensor([1.0, np.nan, 3.0], requires_grad=True, label="small")
+    big = Tensor(np.r_[np.arange(18.0), np.nan, np.inf, -np.inf], requires_grad=True, label="big")
+    source = viz.to_dot(small + big[:3]).source
+    nodes, _ = parse(source)
+    assert "[1, nan, 3]" in nodes["small"]["text"]
+    assert nodes["big"]["text"] == "big (21,) float64 data min 0 mean 8.5 max 17 nan x1 inf x2"
+    for name in ("small", "big"):
+        assert 'color="#d62728"' in nodes[name]["attrs"]
+    assert '<FONT COLOR="#d62728"><B>nan</B></FONT>' in source
+    assert '<FONT COLOR="#d62728"><B>  inf x2</B></FONT>' in source
+    clean = Tensor(np.arange(3.0), label="clean")
+    assert 'color="#d62728"' not in parse(viz.to_dot(clean).source)[0]["clean"]["attrs"]
+
+
+# ---------------------------------------------------------------------- scopes
+def scoped_network() -> Value:
+    """Two nested scopes inside one outer scope, the way nn records a model."""
+    x = Value(1.0, label="x")
+    w1, w2 = Value(0.5, label="w1"), Value(-1.0, label="w2")
+    with scope("net"):
+        with scope("layer1"):
+            h = (w1 * x).tanh()
+            h.label = "h"
+        with scope("layer2"):
+            o = (w2 * h).sigmoid()
+            o.label = "o"
+    loss = (o - 1.0) ** 2
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+def test_scopes_are_drawn_as_nested_clusters() -> None:
+    source = viz.to_dot(scoped_network()).source
+    nodes, _ = parse(source)
+    found = clusters(source)
+    assert set(found) == {"net", "layer1", "layer2"}
+    assert found["net"]["parent"] is None
+    assert found["layer1"]["parent"] == "net" and found["layer2"]["parent"] == "net"
+    ids = {name: node["id"] for name, node in nodes.items()}
+    assert ids["h"] in found["layer1"]["nodes"] and ids["o"] in found["layer2"]["nodes"]
+    # Parameters made outside any scope are drawn in the one scope that uses them.
+    assert ids["w1"] in found["layer1"]["nodes"] and ids["w2"] in found["layer2"]["nodes"]
+    outside = set(ids.values()) - set().union(*(c["nodes"] for c in found.values()))
+    assert ids["loss"] in outside
+    assert "subgraph" not in viz.to_dot(scoped_network(), clusters=False).source
+
+
+def test_collapse_scope_draws_each_innermost_scope_as_one_node() -> None:
+    source = viz.to_dot(scoped_network(), collapse="scope", legend=True).source
+    nodes, edges = parse(source)
+    groups = {name: node for name, node in nodes.items() if node["id"].startswith("s")}
+    assert set(groups) == {"net.layer1", "net.layer2"}
+    # w1 and x are used only in layer1, so they are drawn in it: layer1 has no inputs.
+    layer1 = "net.layer1 2 ops, 2 params (2 values) in: none out: scalar"
+    layer2 = "net.layer2 2 ops, 1 param (1 value) in: scalar out: scalar"
+    assert groups["net.layer1"]["text"] == layer1
+    assert groups["net.layer2"]["text"] == layer2
+    assert "h" not in nodes and "o" not in nodes
+    assert ("net.layer1", "net.layer2") in {(t, h) for t, h, _ in edges}
+    assert len(edges) == len(set(edges))
+    assert clusters(source)["net"]["nodes"] == {g["id"] for g in groups.values()}
+    assert "scope drawn as one node" in source
+
+
+def test_collapse_shows_input_and_output_shapes_of_a_tensor_scope() -> None:
+    w = Tensor(np.ones((3, 2)), requires_grad=True, label="W")
+    x = Tensor(np.ones((4, 2)), label="x")
+    with scope("dense"):
+        h = (x @ w.T).sigmoid()
+    out = h.sum()
+    nodes, _ = parse(viz.to_dot(out, collapse="scope").source)
+    assert nodes["dense"]["text"] == "dense 3 ops, 1 param (6 values) in: (4, 2) out: (4, 3)"
+
+
+def test_nn_sequential_shows_one_cluster_per_layer_and_collapses_to_one_node_per_layer() -> None:
+    nn = pytest.importorskip("nn", reason="the nn package is not available")
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(2, 3, rng=rng), nn.Sigmoid(), nn.Linear(3, 1, rng=rng))
+    out = model(Tensor(np.ones((4, 2)))).sum()
+    out.backward()
+    found = clusters(viz.to_dot(out).source)
+    layers = {name for name, c in found.items() if c["parent"] is not None}
+    assert len(layers) == len(model) == 3
+    assert all(found[name]["nodes"] for name in layers)
+    nodes, _ = parse(viz.to_dot(out, collapse="scope").source)
+    groups = [node for node in nodes.values() if node["id"].startswith("s")]
+    assert len(groups) == len(model)
+    assert any("in: (4, 2)" in g["text"] and "out: (4, 3)" in g["text"] for g in groups)
+
+
+# ---------------------------------------------------------------------- large graphs
+def test_a_100000_node_chain_converts_to_dot_in_under_two_seconds() -> None:
+    root = chain(100_000)
+    # Best of two, as timeit does: the test suite may share the machine with other work.
+    timings = []
+    for _ in range(2):
+        start = time.perf_counter()
+        source = viz.to_dot(root).source
+        timings.append(time.perf_counter() - start)
+    assert source.count(" [label=<") == 100_000
+    assert source.count(" -> ") == 99_999
+    print(f"to_dot on a 100,000-node chain: {min(timings):.3f} s (best of {timings})")
+    assert min(timings) < 2.0, f"to_dot took {min(timings):.2f} s on a 100,000-node chain"
+
+
+def test_max_nodes_refuses_a_graph_without_scopes_and_names_the_options() -> None:
+    with pytest.raises(viz.GraphTooLargeError) as info:
+        viz.to_dot(chain(50), max_nodes=10)
+    message = str(info.value)
+    assert "50 nodes" in message and "max_nodes=10" in message
+    assert "max_nodes=None" in message and "collapse='scope'" in message
+    assert isinstance(info.value, ValueError)
+    assert viz.to_dot(chain(50), max_nodes=50).source  # at the limit is fine
+
+
+def test_max_nodes_collapses_scopes_when_that_is_enough() -> None:
+    root = scoped_network()
+    count = len(topological_order(root))
+    with pytest.warns(UserWarning, match="max_nodes=None") as record:
+        source = viz.to_dot(root, max_nodes=count - 1).source
+    assert record[0].filename == __file__  # the warning points at the caller
+    nodes, _ = parse(source)
+    assert {"net.layer1", "net.layer2"} <= set(nodes)
+    assert "collapse=&#x27;scope&#x27;" in source  # the note on the drawing says why
+    with pytest.raises(viz.GraphTooLargeError, match="even collapse='scope' leaves"):
+        viz.to_dot(root, max_nodes=3)
+    with pytest.raises(viz.GraphTooLargeError, match="still has"):
+        viz.to_dot(root, max_nodes=3, collapse="scope")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        viz.to_dot(root, max_nodes=count)  # within the limit: no warning, no collapse
+
+
+def test_render_refuses_thousands_of_nodes_by_default(tmp_path: Path) -> None:
+    with pytest.raises(viz.GraphTooLargeError, match="max_nodes=2000"):
+        viz.render(chain(2500), tmp_path / "big.dot")
+    assert viz.render(chain(2500), tmp_path / "big.dot", max_nodes=None).stat().st_size > 0
+
+
+# ---------------------------------------------------------------------- files
+@needs_dot
+def test_or_gate_neuron_renders_to_valid_svg_png_and_pdf(tmp_path: Path) -> None:
+    loss = or_gate_neuron()["loss"]
+    assert loss.data == 0.125
+    svg = viz.render(loss, tmp_path / "new" / "dir" / "or.svg", edge_labels="local_grad")
+    assert svg == tmp_path / "new" / "dir" / "or.svg" and svg.is_file()
+    root = ET.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    for label in ("x1", "x2", "w1", "w2", "b", "y", "z", "ŷ", "loss"):
+        assert label in texts, label
+    assert "grad 0.125" in texts  # dloss/db, as the blog computes it
+    png = viz.render(loss, tmp_path / "or.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    pdf = viz.render(loss, tmp_path / "or.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 3_000
+    dot = viz.render(loss, tmp_path / "or.dot").read_text(encoding="utf-8")
+    assert dot == viz.to_dot(loss).source
+
+
+def test_render_rejects_an_unknown_suffix(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.dot"):
+        viz.render(small_graph(), tmp_path / "graph.jpeg")
+
+
+def test_missing_dot_program_gives_the_install_hint_and_dot_output_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    root = small_graph()
+    for suffix in (".svg", ".png", ".pdf"):
+        with pytest.raises(viz.GraphvizNotFoundError) as info:
+            viz.render(root, tmp_path / f"graph{suffix}")
+        assert isinstance(info.value, RuntimeError)
+        message = str(info.value)
+        assert "apt-get install graphviz" in message and "brew install graphviz" in message
+        assert ".dot" in message
+        assert not (tmp_path / f"graph{suffix}").exists()
+    with pytest.raises(viz.GraphvizNotFoundError):
+        viz.backprop_steps(root, tmp_path / "steps.html")
+    dot = viz.render(root, tmp_path / "sub" / "graph.dot")
+    assert dot.read_text(encoding="utf-8").startswith("digraph")
+
+
+@needs_dot
+def test_the_digraph_displays_inline_in_jupyter() -> None:
+    bundle = viz.to_dot(small_graph())._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_graphviz_is_imported_only_by_viz() -> None:
+    code = "import sys, autograd_core, autograd_core.engine; print('graphviz' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+# ---------------------------------------------------------------------- step-through
+def engine_steps(root: Any) -> list[Any]:
+    """The nodes the engine's backward pass processes, in its order."""
+    return [node for node in reversed(topological_order(root)) if node.parents]
+
+
+@needs_dot
+def test_backprop_steps_writes_one_self_contained_page(tmp_path: Path) -> None:
+    g = or_gate_neuron()
+    before = {name: v.grad for name, v in g.items()}
+    page = viz.backprop_steps(g["loss"], tmp_path / "out" / "steps.html")
+    assert page == tmp_path / "out" / "steps.html"
+    text = page.read_text(encoding="utf-8")
+    assert {name: v.grad for name, v in g.items()} == before  # gradients left as they were
+    # Nothing to fetch: no external scripts, styles, images or links.
+    assert re.findall(r'(?:src|href)\s*=\s*"(?!#|data:)', text) == []
+    assert "<script src" not in text and "@import" not in text
+    frames = re.findall(r'<section class="frame" id="frame-(\d+)"', text)
+    assert len(frames) == 1 + len(engine_steps(g["loss"]))
+    assert text.count("<svg") == len(frames)
+    for word in ('id="prev"', 'id="next"', 'id="slider"', 'type="range"'):
+        assert word in text
+    # Every frame is drawn with one layout, so stepping does not make the picture jump.
+    assert len(set(re.findall(r'viewBox="([^"]*)"', text))) == 1
+    # Ids are unique across the inline SVGs.
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
+
+
+@needs_dot
+def test_backprop_steps_follow_the_engine_order_with_the_blogs_numbers(tmp_path: Path) -> None:
+    g = or_gate_neuron()
+    text = viz.backprop_steps(g["loss"], tmp_path / "steps.html").read_text(encoding="utf-8")
+    headings = [text_of(h) for h in re.findall(r"<h2>(.*?)</h2>", text)]
+    order = engine_steps(g["loss"])
+    plan = GraphPlan(g["loss"], Options())
+    names = [node.label or f"n{plan.index[id(node)]}" for node in order]
+    assert headings[0] == f"Step 0 of {len(order)}: seed the output"
+    assert [re.search(r"node (\S+)", h).group(1) for h in headings[1:]] == names  # type: ignore[union-attr]
+    # The sigmoid step: upstream 0.5 (from the loss), local 0.25, so z receives 0.125.
+    k = names.index("ŷ") + 1
+    section = re.findall(r'<section class="frame".*?</section>', text, re.S)[k]
+    explain = text_of(section.split('<div class="svgbox">')[0])
+    assert "∂loss/∂ŷ = 0.5" in explain
+    assert "z 0.25 0.5 × 0.25 = 0.125 0.125" in explain
+    # The step of a node with a constant parent says the constant receives nothing.
+    assert "nothing (a constant needs no gradient)" in text
+
+
+@needs_dot
+def test_backprop_steps_on_a_tensor_graph(tmp_path: Path) -> None:
+    w = Tensor(np.array([[0.1, 0.6]]), requires_grad=True, label="W")
+    x = Tensor(np.array([[0.0], [1.0]]), label="X")
+    b = Tensor(np.zeros((1, 1)), requires_grad=True, label="b")
+    cost = ((w @ x + b).sigmoid() ** 2).sum()
+    cost.label = "cost"
+    text = viz.backprop_steps(cost, tmp_path / "tensor.html").read_text(encoding="utf-8")
+    assert text.count("<svg") == 1 + len(engine_steps(cost))
+    assert "rule of <code>matmul</code>" in text
+    assert w.grad is None  # left as it was: no backward was called
+    outer = x @ w  # (2, 2): a non-scalar root needs an explicit seed, as in backward()
+    with pytest.raises(RuntimeError, match="pass grad="):
+        viz.backprop_steps(outer, tmp_path / "nonscalar.html")
+    viz.backprop_steps(outer, tmp_path / "seeded.html", grad=np.ones((2, 2)))
+
+
+def test_backprop_steps_refuse_large_graphs(tmp_path: Path) -> None:
+    with pytest.raises(viz.GraphTooLargeError, match="max_nodes=None"):
+        viz.backprop_steps(chain(300), tmp_path / "big.html")

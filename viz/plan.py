@@ -1,0 +1,258 @@
+"""What gets drawn: the walk over the graph, node kinds, edges, scopes and collapsed groups.
+
+The walk is iterative (a 100,000-node chain must work) and numbers the nodes in its order;
+those numbers become the DOT ids, so the same graph always gives the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from .describe import kind_of, shape_text
+from .errors import GraphTooLargeError
+
+__all__ = [
+    "Options",
+    "GraphPlan",
+    "GroupSummary",
+    "EdgeLabels",
+    "Collapse",
+    "Rankdir",
+]
+
+EdgeLabels = Literal["local_grad"] | None
+Collapse = Literal["scope"] | None
+Rankdir = Literal["LR", "RL", "TB", "BT"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Drawing options shared by ``to_dot``, ``render`` and ``backprop_steps``."""
+
+    show_data: bool = True
+    show_grad: bool = True
+    edge_labels: EdgeLabels = None
+    rankdir: Rankdir = "LR"
+    precision: int = 4
+    clusters: bool = True
+    collapse: Collapse = None
+    max_nodes: int | None = None
+    legend: bool = False
+
+    def __post_init__(self) -> None:
+        if self.edge_labels not in (None, "local_grad"):
+            raise ValueError(f"edge_labels must be None or 'local_grad', got {self.edge_labels!r}")
+        if self.rankdir not in ("LR", "RL", "TB", "BT"):
+            raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {self.rankdir!r}")
+        if self.collapse not in (None, "scope"):
+            raise ValueError(f"collapse must be None or 'scope', got {self.collapse!r}")
+        if not _positive_int(self.precision):
+            raise ValueError(f"precision must be a positive int, got {self.precision!r}")
+        if self.max_nodes is not None and not _positive_int(self.max_nodes):
+            raise ValueError(f"max_nodes must be a positive int or None, got {self.max_nodes!r}")
+
+
+def _positive_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x > 0
+
+
+def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
+@dataclass
+class GroupSummary:
+    """A collapsed scope: its path, how many ops and parameters, the shapes in and out."""
+
+    scope: tuple[str, ...]
+    ops: int = 0
+    params: int = 0
+    values: int = 0
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    is_output: bool = False
+
+
+class GraphPlan:
+    """The graph as it will be drawn: nodes in traversal order, kinds, edges, scopes, groups.
+
+    Built once per graph; ``viz.dot.build_digraph`` turns it into DOT, once per frame for
+    the step-through, reusing the walk.
+    """
+
+    def __init__(self, root: Any, options: Options, *, collapsible: bool = True) -> None:
+        if not hasattr(root, "_parents") or not hasattr(root, "data"):
+            raise TypeError(
+                f"expected a Value or Tensor as the graph's root, got {type(root).__name__}"
+            )
+        self.root = root
+        self.options = options
+        self.order: list[Any] = []
+        self.index: dict[int, int] = {}  # id(node) -> position in order
+        self.kinds: list[str] = []
+        # (parent index, child index, argument position), in the order the parents are used.
+        self.edges: list[tuple[int, int, int]] = []
+        self._walk(root)
+        self.root_index = self.index[id(root)]
+        self.kinds[self.root_index] = "output"
+        self.scopes = self._scopes()
+        self.group_of: list[int] = [-1] * len(self.order)
+        self.groups: list[tuple[str, ...]] = []
+        self.note = ""
+        self._apply_limits(collapsible)
+
+    def _walk(self, root: Any) -> None:
+        """Number every node after all of its parents, first operands first; no recursion.
+
+        The engine's order would do, but it visits the last operand first; declaring nodes
+        in reading order makes Graphviz draw ``w1*x1 + w2*x2`` top to bottom as written.
+        Kinds and edges are filled in the same pass (a 100,000-node graph is walked once).
+        """
+        order, index, kinds, edges = self.order, self.index, self.kinds, self.edges
+        # A None on the stack means "the node below me has all its parents done: emit it"
+        # (a marker rather than a (node, flag) pair: no allocation per node).
+        stack: list[Any] = [root]
+        push, pop = stack.append, stack.pop
+        while stack:
+            node = pop()
+            if node is None:
+                node = pop()
+                i = len(order)
+                order.append(node)
+                index[id(node)] = i
+                parents = node.parents
+                if parents:
+                    kinds.append("intermediate")
+                    for k, parent in enumerate(parents):
+                        edges.append((index[id(parent)], i, k))
+                else:
+                    kinds.append(kind_of(node, False))
+                continue
+            # Emitted already? (A node being expanded cannot come up again in a DAG: once
+            # expanded, it is emitted before anything below it on the stack is looked at.)
+            # Keyed by id: Tensor's == is elementwise.
+            if id(node) in index:
+                continue
+            push(node)
+            push(None)
+            parents = node.parents
+            for k in range(len(parents) - 1, -1, -1):
+                if id(parents[k]) not in index:
+                    push(parents[k])
+
+    def _scopes(self) -> list[tuple[str, ...]]:
+        """Each node's scope; a parameter made outside any scope joins the one it is used in."""
+        scopes = [getattr(node, "scope", ()) for node in self.order]
+        scopes = [s if type(s) is tuple else tuple(s or ()) for s in scopes]
+        # nn creates parameters in __init__, outside the scope of __call__; drawing them
+        # inside the layer that uses them is what a reader expects.
+        adopted: dict[int, tuple[str, ...]] = {}
+        for parent, child, _ in self.edges:
+            if self.kinds[parent] == "parameter" and not scopes[parent]:
+                used_in = scopes[child]
+                seen = adopted.get(parent)
+                adopted[parent] = used_in if seen is None else _common_prefix(seen, used_in)
+        for node, scope in adopted.items():
+            if scope:
+                scopes[node] = scope
+        return scopes
+
+    @property
+    def drawn_count(self) -> int:
+        """How many nodes the drawing has (a collapsed scope counts as one)."""
+        grouped = sum(1 for g in self.group_of if g >= 0)
+        return len(self.order) - grouped + len(self.groups)
+
+    def _collapse(self) -> None:
+        """Group the nodes of each innermost scope; outer scopes stay clusters."""
+        present: set[tuple[str, ...]] = set()
+        prefixes: set[tuple[str, ...]] = set()
+        for scope in self.scopes:
+            if scope and scope not in present:
+                present.add(scope)
+                prefixes.update(scope[:k] for k in range(1, len(scope)))
+        innermost = present - prefixes
+        group_ids: dict[tuple[str, ...], int] = {}
+        for i, scope in enumerate(self.scopes):
+            if scope in innermost:
+                self.group_of[i] = group_ids.setdefault(scope, len(group_ids))
+        self.groups = list(group_ids)
+
+    def _apply_limits(self, collapsible: bool) -> None:
+        opts = self.options
+        if opts.collapse == "scope":
+            self._collapse()
+        limit = opts.max_nodes
+        total = len(self.order)
+        if limit is None or self.drawn_count <= limit:
+            return
+        if opts.collapse == "scope":
+            raise GraphTooLargeError(
+                f"the graph drawn with collapse='scope' still has {self.drawn_count} nodes, "
+                f"more than max_nodes={limit}; pass max_nodes=None (or "
+                f"max_nodes={self.drawn_count}) to draw it anyway"
+            )
+        if not collapsible:
+            raise GraphTooLargeError(
+                f"the graph has {total} nodes, more than max_nodes={limit}; every frame draws "
+                f"every node, so pass max_nodes=None (or max_nodes={total}) to draw them all, "
+                "or step through a smaller graph"
+            )
+        if not any(self.scopes):
+            raise GraphTooLargeError(
+                f"the graph has {total} nodes, more than max_nodes={limit}. Pass "
+                f"max_nodes=None (or max_nodes={total}) to draw every node, or build the graph "
+                "inside autograd_core.context.scope(...) blocks (nn modules open one per "
+                "layer) and pass collapse='scope' to draw one node per scope"
+            )
+        self._collapse()
+        if self.drawn_count > limit:
+            raise GraphTooLargeError(
+                f"the graph has {total} nodes, more than max_nodes={limit}, and even "
+                f"collapse='scope' leaves {self.drawn_count}; pass max_nodes=None to draw "
+                f"every node, or collapse='scope', max_nodes={self.drawn_count}"
+            )
+        self.note = (
+            f"{total} nodes is more than max_nodes={limit}, so each scope is drawn as one "
+            "node (collapse='scope'); pass max_nodes=None to draw every node"
+        )
+
+    def group_summaries(self) -> list[GroupSummary]:
+        """For each collapsed scope: its size and the shapes flowing in and out."""
+        count = len(self.groups)
+        summaries = [GroupSummary(scope) for scope in self.groups]
+        inputs: list[dict[int, None]] = [{} for _ in range(count)]  # ordered sets
+        outputs: list[dict[int, None]] = [{} for _ in range(count)]
+        for i, g in enumerate(self.group_of):
+            if g < 0:
+                continue
+            node = self.order[i]
+            if node.parents:
+                summaries[g].ops += 1
+            else:
+                summaries[g].params += 1
+                summaries[g].values += int(np.size(node.data))
+        for parent, child, _ in self.edges:
+            gp, gc = self.group_of[parent], self.group_of[child]
+            if gp == gc:
+                continue
+            if gc >= 0:
+                inputs[gc][parent] = None
+            if gp >= 0:
+                outputs[gp][parent] = None
+        root_group = self.group_of[self.root_index]
+        if root_group >= 0:
+            outputs[root_group][self.root_index] = None
+            summaries[root_group].is_output = True
+        for g, summary in enumerate(summaries):
+            summary.inputs = [shape_text(self.order[i]) for i in inputs[g]]
+            summary.outputs = [shape_text(self.order[i]) for i in outputs[g]]
+        return summaries
