@@ -13,12 +13,12 @@ operation that made it, which knows how to push the node's gradient into its par
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from .context import _STATE, enable_grad
 
-__all__ = ["Node", "topological_order", "backward", "gradients"]
+__all__ = ["Node", "topological_order", "backward", "backward_steps", "gradients"]
 
 
 class Node(Protocol):
@@ -123,6 +123,32 @@ def gradients(
             _run(order, False, boundary)
         reached = {id(node) for node in order}
         return [node.grad if id(node) in reached else node._zero_grad() for node in inputs]
+    finally:
+        for node, old in zip(order, saved):
+            node.grad = old
+
+
+def backward_steps(root: Any, grad: Any = None) -> Iterator[Any]:
+    """The backward pass one node at a time, for showing it (``viz.backprop_steps``).
+
+    Starts from zero gradients everywhere (leaves too) and seeds the root. Yields each
+    interior node, in the engine's order, just *before* it pushes its gradient into its
+    parents, then yields ``None`` once the pass is complete. When the generator finishes
+    or is closed, every ``.grad`` is put back as it was.
+    """
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    try:
+        zero = root._zero_grad()
+        for node in order:
+            node.grad = zero
+        root.grad = root._seed(grad, False)
+        anomaly = _STATE.get().anomaly
+        for node in reversed(order):
+            if node._parents:
+                yield node
+                node._op.backprop(node, False, anomaly)
+        yield None
     finally:
         for node, old in zip(order, saved):
             node.grad = old

@@ -255,6 +255,8 @@ POW = _Op("**", _pow_local, _pow_graph_local)
 class Value:
     """A scalar node: ``data`` (float), ``grad`` (float, or a Value after ``create_graph``).
 
+    ``Value(x, requires_grad=False)`` is a constant input (like the blog's x1, x2).
+
     Operators ``+ - * / **`` work with Values and real numbers in either order (numbers are
     constants and are not differentiated); ``backward()`` fills ``grad`` of the whole graph.
     """
@@ -279,7 +281,9 @@ class Value:
         except KeyError:
             raise AttributeError(f"'Value' object has no attribute {name!r}") from None
 
-    def __init__(self, data: Number, label: str | None = None) -> None:
+    def __init__(
+        self, data: Number, label: str | None = None, *, requires_grad: bool = True
+    ) -> None:
         kind = type(data)
         if kind is Value:
             raise TypeError("Value(data): data is already a Value; use it directly or v.detach()")
@@ -292,7 +296,7 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._parents = ()
-        self._op = LEAF
+        self._op = LEAF if requires_grad else CONST  # an input that is not differentiated
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
@@ -324,6 +328,11 @@ class Value:
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants (nodes with no parents)."""
         return not self._parents
+
+    @property
+    def requires_grad(self) -> bool:
+        """False for constants: they are never differentiated and record no graph of their own."""
+        return self._op is not CONST
 
     @property
     def is_constant(self) -> bool:

@@ -111,6 +111,8 @@ class Module:
         self._modules.pop(name, None)
         if isinstance(value, (Parameter, ScalarParameter)):
             self._parameters[name] = value
+            if value.label is None:
+                value.label = name  # so drawings name weights "weight", "bias", ...
         elif isinstance(value, Module):
             if value is self:
                 raise ValueError(f"{type(self).__name__}: a module cannot contain itself")

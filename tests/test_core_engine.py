@@ -468,3 +468,32 @@ def test_backward_on_a_constant_raises() -> None:
         Tensor([1.0]).backward()
     with pytest.raises(RuntimeError):
         (Tensor([1.0]) * 2).sum().backward()
+
+
+def test_value_requires_grad_false_is_a_constant_input() -> None:
+    x = Value(3.0, label="x", requires_grad=False)
+    w = Value(2.0, label="w")
+    assert not x.requires_grad and x.is_constant and w.requires_grad
+    y = w * x
+    y.backward()
+    assert w.grad == 3.0 and x.grad == 0.0
+    assert (x * 2.0).is_constant  # nothing to differentiate: the result is a constant too
+
+
+def test_backward_steps_yields_nodes_before_their_push_and_restores_grads() -> None:
+    from autograd_core.engine import backward_steps
+
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    d = c + a
+    a.grad = 5.0  # must be untouched afterwards
+    seen = []
+    for node in backward_steps(d):
+        if node is None:
+            assert a.grad == b.data + 1.0 and b.grad == a.data  # the pass is complete here
+            break
+        seen.append((node, node.grad, a.grad))
+    assert [n for n, _, _ in seen] == [d, c]
+    assert seen[0][1:] == (1.0, 0.0)  # root seeded, leaves from zero, before d pushes
+    assert seen[1][1:] == (1.0, 1.0)  # d has pushed into c and a
+    assert a.grad == 5.0 and b.grad == 0.0

@@ -1,9 +1,8 @@
 """A self-contained HTML page that steps through one backward pass, node by node.
 
-The pass is run by the engine's own node protocol (``_zero_grad``, ``_seed`` and
-``_op.backprop``, see ``autograd_core.engine.Node``), one node at a time in the engine's
-order, recording after each node what every parent received; the gradients are restored
-afterwards, so drawing changes nothing.
+The pass is the engine's own (``autograd_core.engine.backward_steps``), one node at a time
+in the engine's order, recording after each node what every parent received; the engine
+restores the gradients afterwards, so drawing changes nothing.
 Each frame is an SVG that Graphviz draws at build time; one ``dot`` run draws them all.
 """
 
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.engine import topological_order
+from autograd_core.engine import backward_steps
 
 from .describe import (
     Line,
@@ -78,43 +77,31 @@ def _receives_grad(node: Any) -> bool:
     return not getattr(node, "is_constant", False) and bool(getattr(node, "requires_grad", True))
 
 
-def _push(node: Any) -> None:
-    """One step of the engine's loop: the node adds upstream x local into its parents."""
-    node._op.backprop(node, False, False)
-
-
 def record_steps(plan: GraphPlan, grad: Any = None) -> list[Step]:
-    """Run the backward pass one node at a time, recording every step; restore grads after."""
+    """Run the backward pass one node at a time, recording every step."""
     order = plan.order
-    root = plan.root
     edges_of: list[list[int]] = [[] for _ in order]
     for e, (_, child, _) in enumerate(plan.edges):
         edges_of[child].append(e)
-    saved = [node.grad for node in order]
-    try:
-        # A fresh pass: leaves start at zero too (the engine would add to what they hold).
-        for node in order:
-            node.grad = node._zero_grad()
-        root.grad = root._seed(grad, False)
-        current = [_snapshot(node.grad) for node in order]
-        steps = [Step(None, current[plan.root_index], [], list(current))]
-        # The engine's own order (not the plan's reading order): output first, leaves skipped.
-        for node in reversed(topological_order(root)):
-            if not node.parents:
-                continue
-            i = plan.index[id(node)]
-            upstream = _snapshot(node.grad)
-            local = local_grads(node)
-            _push(node)
+    steps: list[Step] = []
+    current: list[Any] = []
+    pending: tuple[int, Any, Any] | None = None  # the node that pushes before the next yield
+    # The engine yields each node just before its push, then None when the pass is done.
+    for node in backward_steps(plan.root, grad):
+        if pending is None:
+            # A fresh pass: every gradient starts at zero and the root holds the seed.
+            current = [_snapshot(n.grad) for n in order]
+            steps.append(Step(None, current[plan.root_index], [], list(current)))
+        else:
+            i, upstream, local = pending
             flows = []
             counted: set[int] = set()
             for e in edges_of[i]:
                 p, _, k = plan.edges[e]
-                parent = order[p]
-                total = _snapshot(parent.grad)
+                total = _snapshot(order[p].grad)
                 local_k = float(local[k]) if k < len(local) else None
                 receives: Any = None
-                if not _receives_grad(parent):
+                if not _receives_grad(order[p]):
                     pass
                 elif local_k is not None:
                     receives = upstream * local_k
@@ -127,10 +114,10 @@ def record_steps(plan: GraphPlan, grad: Any = None) -> list[Step]:
             for flow in flows:
                 current[flow.parent] = flow.total
             steps.append(Step(i, upstream, flows, list(current)))
-        return steps
-    finally:
-        for node, old in zip(order, saved):
-            node.grad = old
+        if node is None:
+            break
+        pending = (plan.index[id(node)], _snapshot(node.grad), local_grads(node))
+    return steps
 
 
 # ---------------------------------------------------------------------- frames (SVG)
