@@ -29,6 +29,10 @@ class _State(NamedTuple):
     grad_enabled: bool
     scope: tuple[str, ...]
     anomaly: bool
+    # The state to go back to when the current with-block ends. Keeping it here, inside the
+    # context variable, makes one no_grad()/scope() object safe to share between threads
+    # and asyncio tasks: each context unwinds its own chain.
+    previous: _State | None = None
 
 
 # _State is an immutable NamedTuple, so sharing the default is safe.
@@ -43,30 +47,41 @@ def state() -> _State:
     return _STATE.get()
 
 
+def _enter(**changes: Any) -> _State:
+    current = _STATE.get()
+    state = current._replace(previous=current, **changes)
+    _STATE.set(state)
+    return state
+
+
+def _leave() -> None:
+    previous = _STATE.get().previous
+    if previous is None:
+        raise RuntimeError("autograd_core: a with-block was exited more often than entered")
+    _STATE.set(previous)
+
+
 class _GradMode:
     """Context manager and decorator that sets grad mode for its body."""
 
     _enabled: bool
 
-    def __init__(self) -> None:
-        self._tokens: list[Any] = []
-
     def __enter__(self) -> None:
-        self._tokens.append(_STATE.set(_STATE.get()._replace(grad_enabled=self._enabled)))
+        _enter(grad_enabled=self._enabled)
 
     def __exit__(self, *exc: object) -> None:
-        _STATE.reset(self._tokens.pop())
+        _leave()
 
     def __call__(self, func: F) -> F:
         enabled = self._enabled
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            token = _STATE.set(_STATE.get()._replace(grad_enabled=enabled))
+            _enter(grad_enabled=enabled)
             try:
                 return func(*args, **kwargs)
             finally:
-                _STATE.reset(token)
+                _leave()
 
         return wrapper  # type: ignore[return-value]
 
@@ -95,22 +110,18 @@ class scope:
     generator: nn opens one per module call, so it must be cheap.)
     """
 
-    __slots__ = ("name", "_tokens")
+    __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"scope(name): name must be a non-empty string, got {name!r}")
         self.name = name
-        self._tokens: list[Any] = []
 
     def __enter__(self) -> tuple[str, ...]:
-        grad_enabled, path, anomaly = _STATE.get()
-        path = path + (self.name,)
-        self._tokens.append(_STATE.set(_State(grad_enabled, path, anomaly)))
-        return path
+        return _enter(scope=_STATE.get().scope + (self.name,)).scope
 
     def __exit__(self, *exc: object) -> None:
-        _STATE.reset(self._tokens.pop())
+        _leave()
 
 
 def current_scope() -> tuple[str, ...]:
@@ -121,11 +132,11 @@ def current_scope() -> tuple[str, ...]:
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Raise ``FloatingPointError`` at the first op whose forward or backward is non-finite."""
-    token = _STATE.set(_STATE.get()._replace(anomaly=True))
+    _enter(anomaly=True)
     try:
         yield
     finally:
-        _STATE.reset(token)
+        _leave()
 
 
 def is_anomaly_enabled() -> bool:

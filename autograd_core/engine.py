@@ -13,7 +13,7 @@ operation that made it, which knows how to push the node's gradient into its par
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from typing import Any, Protocol
 
 from .context import _STATE, enable_grad
@@ -85,19 +85,27 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
     """
     order = topological_order(root)
     zero = root._zero_grad()
+    leaves = []  # (leaf, gradient before this pass), to undo the pass if it fails midway
     for node in order:
         if node._parents:
             node.grad = zero
-    seed = root._seed(grad, create_graph)
-    if root._parents:
-        root.grad = seed
-    else:
-        root.grad = root.grad + seed if root.grad is not None else seed
-    if create_graph:
-        with enable_grad():
-            _run(order, True, set())
-    else:
-        _run(order, False, set())
+        elif node.requires_grad:
+            leaves.append((node, node.grad))
+    try:
+        seed = root._seed(grad, create_graph)
+        if root._parents:
+            root.grad = seed
+        else:
+            root.grad = root.grad + seed if root.grad is not None else seed
+        if create_graph:
+            with enable_grad():
+                _run(order, True, set())
+        else:
+            _run(order, False, set())
+    except BaseException:
+        for leaf, old in leaves:
+            leaf.grad = old
+        raise
 
 
 def gradients(
@@ -128,7 +136,7 @@ def gradients(
             node.grad = old
 
 
-def backward_steps(root: Any, grad: Any = None) -> Iterator[Any]:
+def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:
     """The backward pass one node at a time, for showing it (``viz.backprop_steps``).
 
     Starts from zero gradients everywhere (leaves too) and seeds the root. Yields each

@@ -20,7 +20,9 @@ import numpy as np
 from . import engine
 from .context import enable_grad
 from .tensor import Tensor
+from .tensor import _alias as _tensor_alias
 from .value import Value
+from .value import _alias as _value_alias
 
 __all__ = ["grad", "value_and_grad"]
 
@@ -33,10 +35,14 @@ _DEPTH: ContextVar[int] = ContextVar("autograd_core_grad_depth", default=0)
 
 def _as_input(arg: Any, position: int) -> tuple[Any, bool]:
     """(node to differentiate with respect to, whether the caller gave a plain number/array)."""
+    # A node passed in is differentiated through an alias of its own, so the same node at two
+    # positions gets two partial derivatives (as in JAX), and the walk stops at the alias.
     if isinstance(arg, Value):
-        return (arg, False) if not arg.is_constant else (Value(arg.data), True)
+        return (_value_alias(arg), False) if not arg.is_constant else (Value(arg.data), True)
     if isinstance(arg, Tensor):
-        return (arg, False) if arg.requires_grad else (Tensor(arg.data, requires_grad=True), True)
+        if arg.requires_grad:
+            return _tensor_alias(arg), False
+        return Tensor(arg.data, requires_grad=True), True
     if isinstance(arg, numbers.Real) and not isinstance(arg, bool):
         return Value(float(arg)), True
     if isinstance(arg, (np.ndarray, list, tuple)):

@@ -132,12 +132,14 @@ def _as_tensor(x: Any, opname: str, other: Tensor, reflected: bool = False) -> T
     """``x`` as a node; numbers and arrays become constants, anything else a TypeError."""
     if isinstance(x, Tensor):
         return x
+    floating = other.data.dtype.kind == "f"
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        # A Python number takes the other operand's dtype, so float32 stays float32.
-        return _constant(np.asarray(x, dtype=other.data.dtype))
+        # A Python number takes a float operand's dtype, so float32 stays float32; next to a
+        # mask or an integer Tensor, NumPy's promotion rules apply (True * 2.5 is 2.5).
+        return _constant(np.asarray(x, dtype=other.data.dtype) if floating else np.asarray(x))
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biuf":
         arr = np.asarray(x)
-        if arr.dtype.kind != "f":
+        if arr.dtype.kind != "f" and floating:
             # Masks and integer arrays join the float graph in the other operand's dtype.
             arr = arr.astype(other.data.dtype)
         return _constant(arr)
@@ -230,14 +232,35 @@ DIV = _Op(
 NEG = _Op("neg", lambda g, out, x, c: -g)
 
 
+def _where(condition: np.ndarray, x: Any, y: Any) -> Any:
+    """np.where that also serves Tensors (under create_graph)."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return where(condition, x, y)
+    return np.where(condition, x, y)
+
+
 def _pow_base(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
     if c == 2:  # squares are everywhere (losses): 2 * a * g without computing a ** 1
         return g * (x[0] * 2)
-    return g * x[1] * x[0] ** (x[1] - 1)
+    a, b = _raw(x[0]), _raw(x[1])
+    at_zero = (a == 0) & (b < 1)
+    if not np.any(at_zero) and not np.any(b == 0):
+        return g * x[1] * x[0] ** (x[1] - 1)
+    # At a == 0: b * a ** (b - 1) is inf for 0 < b < 1 (as sqrt'(0)); a ** 0 is constant.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        general = g * x[1] * x[0] ** (x[1] - 1)
+    limit = np.where(b == 0, 0.0, np.where(at_zero, np.inf, 0.0)).astype(a.dtype)
+    return _where((b == 0) | at_zero, g * limit, general)
 
 
 def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    return g * out * _log(x[0])
+    a = _raw(x[0])
+    if not np.any(a == 0):
+        return g * out * _log(x[0])
+    # d(a ** b)/db = a ** b * log(a) tends to 0 as a -> 0 (for b > 0).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        general = g * out * _log(x[0])
+    return _where(a == 0, g * 0.0, general)
 
 
 POW = _Op("pow", _pow_base, _pow_exponent)
@@ -362,6 +385,14 @@ LOG_SOFTMAX = _Op(
 
 # ------------------------------------------------------------------ shape and indexing
 CAST = _Op("astype", lambda g, out, x, c: g.astype(x[0].dtype))
+IDENTITY = _Op("identity", lambda g, out, x, c: g)
+
+
+def _alias(node: Tensor) -> Tensor:
+    """A new node equal to ``node`` with it as its only parent (grad uses one per argument)."""
+    return _result(node.data, (node,), IDENTITY)
+
+
 RESHAPE = _Op("reshape", lambda g, out, x, c: g.reshape(c))
 TRANSPOSE = _Op("transpose", lambda g, out, x, c: g.transpose(c))
 
@@ -432,8 +463,8 @@ class Tensor:
                 f"Tensor(data): need real numbers, got dtype {array.dtype}; "
                 "complex, string and object data are not supported"
             )
-        if dtype is None and array.dtype.kind != "f":
-            array = array.astype(np.float64)
+        if dtype is None and array.dtype.kind not in "fb":
+            array = array.astype(np.float64)  # integers become float64; booleans stay masks
         if requires_grad and array.dtype.kind != "f":
             raise TypeError(f"Tensor(requires_grad=True) needs a floating dtype, got {array.dtype}")
         self.data = array
@@ -509,6 +540,21 @@ class Tensor:
         """A new leaf sharing the data, cut off from the graph."""
         return _constant(self.data)
 
+    def __iter__(self) -> Any:
+        if not self.data.ndim:
+            raise TypeError("iteration over a 0-d Tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        # np.asarray(t) gives the numbers (a view), never an object array of Tensors.
+        return self.data if dtype is None else self.data.astype(dtype)
+
     def __len__(self) -> int:
         if not self.data.ndim:
             raise TypeError("len() of a 0-d Tensor")
@@ -583,6 +629,12 @@ class Tensor:
         try:
             data = a @ b
         except ValueError:
+            inner_ok = a.shape[-1] == (b.shape[0] if b.ndim == 1 else b.shape[-2])
+            if inner_ok:
+                raise ValueError(
+                    f"Tensor @: shapes {a.shape} and {b.shape}: the batch axes {a.shape[:-2]} "
+                    f"and {b.shape[:-2]} do not broadcast (NumPy rules)"
+                ) from None
             raise ValueError(
                 f"Tensor @: shapes {a.shape} and {b.shape} do not align: the last axis of the "
                 f"left ({a.shape[-1]}) must equal the "
@@ -869,7 +921,12 @@ def _norm_axis(axis: Any, ndim: int, name: str) -> int:
 def _index_key(key: Any) -> Any:
     """Tensors inside an index are replaced by their arrays (indices are not differentiated)."""
     if isinstance(key, Tensor):
-        return key.data.astype(np.intp) if key.data.dtype.kind == "f" else key.data
+        if key.data.dtype.kind not in "biu":
+            raise IndexError(
+                f"Tensor[...]: an index Tensor must hold integers or booleans, got {key.dtype}; "
+                "use Tensor(indices, dtype=int) or a comparison result as a mask"
+            )
+        return key.data
     if isinstance(key, tuple):
         return tuple(_index_key(k) for k in key)
     if isinstance(key, list):

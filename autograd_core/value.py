@@ -63,12 +63,13 @@ def _push_by_rules(node: Value, create_graph: bool, anomaly: bool) -> None:
     for parent, local in zip(node._parents, local_grads):
         if parent._op is not CONST:
             parent.grad += upstream * local
-    if anomaly and not create_graph:
+    if anomaly:
         for parent in node._parents:
-            if not math.isfinite(parent.grad):
+            grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
+            if not math.isfinite(grad):
                 raise FloatingPointError(
                     f"detect_anomaly: backward through Value {node._op.name!r} gave a "
-                    f"non-finite gradient {parent.grad!r}"
+                    f"non-finite gradient {grad!r}"
                 )
 
 
@@ -116,6 +117,11 @@ _new = object.__new__
 def _result(data: float, parents: tuple[Value, ...], op: _Op) -> Value:
     """A new node, recorded in the graph unless grad mode is off or all operands are constants."""
     state = _STATE.get()
+    if state.anomaly and not math.isfinite(data):
+        raise FloatingPointError(
+            f"detect_anomaly: Value {op.name!r} of "
+            f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
+        )
     out = _new(Value)
     out.data = data
     if state.scope:
@@ -157,13 +163,6 @@ def _operand(other: Any, opname: str, self: Value, reflected: bool = False) -> V
         f"Value {opname}: unsupported operands {type(left).__name__} {opname} "
         f"{type(right).__name__}; {hint}"
     )
-
-
-def _check_finite_result(x: float, opname: str, *inputs: float) -> float:
-    if math.isinf(x) and all(math.isfinite(i) for i in inputs):
-        shown = ", ".join(repr(i) for i in inputs)
-        raise OverflowError(f"Value {opname}({shown}) overflows a float (result is {x})")
-    return x
 
 
 # ---------------------------------------------------------------- local-gradient rules
@@ -225,11 +224,20 @@ def _pow_exponent_local(base: float, out: float, opname: str) -> float:
     )
 
 
+def _pow_base_local(a: float, b: float) -> float | None:
+    """d(a**b)/da where the general formula fails (a == 0 or b == 0), else None."""
+    if b == 0.0:
+        return 0.0  # a ** 0 is constant
+    if a == 0.0 and b < 1.0:
+        return math.inf  # as sqrt'(0): the slope is vertical
+    return None
+
+
 def _pow_local(n: Value) -> tuple[float, float]:
     a, b = n._parents
-    d_base = b.data * a.data ** (b.data - 1.0) if a.data != 0.0 or b.data >= 1.0 else 0.0
-    if b.data == 0.0:
-        d_base = 0.0
+    d_base = _pow_base_local(a.data, b.data)
+    if d_base is None:
+        d_base = b.data * a.data ** (b.data - 1.0)
     if b._op is CONST:
         return (d_base, 0.0)
     return (d_base, _pow_exponent_local(a.data, n.data, "**"))
@@ -237,11 +245,8 @@ def _pow_local(n: Value) -> tuple[float, float]:
 
 def _pow_graph_local(n: Value) -> tuple[Value, Value]:
     a, b = n._parents
-    # The same special cases as _pow_local: at a == 0 the base's derivative is taken as 0.
-    if b.data == 0.0 or (a.data == 0.0 and b.data < 1.0):
-        d_base = _constant(0.0)
-    else:
-        d_base = b * a ** (b - 1.0)
+    special = _pow_base_local(a.data, b.data)  # the same special cases as _pow_local
+    d_base = _constant(special) if special is not None else b * a ** (b - 1.0)
     if b._op is CONST:
         return (d_base, _constant(0.0))
     _pow_exponent_local(a.data, n.data, "**")  # raises where the derivative is undefined
@@ -250,6 +255,12 @@ def _pow_graph_local(n: Value) -> tuple[Value, Value]:
 
 
 POW = _Op("**", _pow_local, _pow_graph_local)
+IDENTITY = _Op("identity", lambda n: (1.0,), lambda n: (_constant(1.0),))
+
+
+def _alias(node: Value) -> Value:
+    """A new node equal to ``node`` with it as its only parent (grad uses one per argument)."""
+    return _result(node.data, (node,), IDENTITY)
 
 
 class Value:
