@@ -127,9 +127,11 @@ def mse(pred: Prediction, target: Any) -> Node:
 
 def _log(x: Any) -> Any:
     if isinstance(x, Tensor):
-        # Keep log finite (and warning-free) at probabilities of exactly 0 or 1.
+        # Keep log finite (and warning-free) at probabilities of exactly 0 or 1 by squeezing
+        # [0, 1] into [eps, 1 - eps]: unlike clipping, this keeps a gradient there, so a
+        # confidently wrong prediction (sigmoid saturated at 1.0) still learns.
         eps = float(np.finfo(x.dtype).eps)
-        return x.clip(eps, 1 - eps).log()
+        return (x * (1 - 2 * eps) + eps).log()
     return x.log()
 
 
@@ -140,7 +142,7 @@ def _bce(p: Any, t: Any) -> Any:
 def binary_cross_entropy(pred: Prediction, target: Any) -> Node:
     """Mean of ``-(t log p + (1 - t) log(1 - p))`` for probabilities ``p`` in (0, 1).
 
-    Tensor probabilities are clipped to [eps, 1 - eps] inside the logs; a Value of exactly
+    Tensor probabilities are squeezed into [eps, 1 - eps] inside the logs; a Value of exactly
     0 or 1 is a ValueError. From logits, ``binary_cross_entropy_with_logits`` is stabler.
     """
     return _mean(_pair(pred, target, "binary_cross_entropy"), _bce)

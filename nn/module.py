@@ -86,7 +86,6 @@ class Module:
     _modules: dict[str, Module]
     training: bool
     _scope_name: str
-    _holders: tuple[Module, ...]
     # True for containers that are never called (ParameterList): their parameters are
     # placed in the scope of the module that calls them.
     _holds_only = False
@@ -99,7 +98,6 @@ class Module:
         state["_modules"] = {}
         state["training"] = True
         state["_scope_name"] = cls.__name__
-        state["_holders"] = ()
         return self
 
     def __init__(self) -> None:
@@ -119,17 +117,11 @@ class Module:
             self._modules[name] = value
             value._adopt(name)
         object.__setattr__(self, name, value)
-        self._update_holders()
 
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         object.__delattr__(self, name)
-        self._update_holders()
-
-    def _update_holders(self) -> None:
-        holders = tuple(m for m in self._modules.values() if m._holds_only)
-        self.__dict__["_holders"] = holders
 
     def add_module(self, name: str, module: Module) -> None:
         """Register ``module`` under ``name`` (for names chosen at run time)."""
@@ -164,15 +156,9 @@ class Module:
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with scope(self._scope_name) as path:
-            # Parameters were created before any scope existed; place them in this
-            # module's box so a drawing shows each layer with its weights. (Plain loops:
-            # this runs on every call, so it must cost next to nothing.)
-            for p in self._parameters.values():
-                p.scope = path
-            for holder in self._holders:
-                for p in holder._parameters.values():
-                    p.scope = path
+        with scope(self._scope_name):
+            # Parameters keep the scope they were created in (none): viz draws a parameter in
+            # the box of the layer that uses it, so calls never write to shared parameters.
             return self.forward(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -286,7 +272,7 @@ class Module:
         for name, array in arrays.items():
             p = own[name]
             if isinstance(p, Tensor):
-                p.data = array.astype(p.data.dtype, copy=True)
+                p.data[...] = array  # in place: optimisers and views keep the same array
             else:
                 p.data = float(array)
         return LoadResult(missing, unexpected)

@@ -8,6 +8,7 @@ their identity, and a new float for a Value.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any, Union
 
@@ -38,7 +39,7 @@ def _check_param(p: Any, index: int) -> Param:
 
 
 def _check_number(name: str, x: float, low: float, high: float = math.inf) -> float:
-    if not (isinstance(x, (int, float)) and low <= x < high):
+    if not (isinstance(x, numbers.Real) and not isinstance(x, bool) and low <= x < high):
         raise ValueError(f"{name} must be a number in [{low}, {high}), got {x!r}")
     return float(x)
 
