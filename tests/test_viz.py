@@ -608,3 +608,19 @@ def test_backprop_steps_on_a_tensor_graph(tmp_path: Path) -> None:
 def test_backprop_steps_refuse_large_graphs(tmp_path: Path) -> None:
     with pytest.raises(viz.GraphTooLargeError, match="max_nodes=None"):
         viz.backprop_steps(chain(300), tmp_path / "big.html")
+
+
+def test_edge_labels_stay_right_when_a_first_edge_leaves_a_collapsed_scope() -> None:
+    a, b, q, r, c9 = (
+        Value(v, label=n) for v, n in [(2, "a"), (3, "b"), (7, "q"), (1, "r"), (9, "c")]
+    )
+    with scope("blk"):
+        p = a * b  # p = 6: edge 0 of p*q comes from the collapsed box
+    pq = p * q
+    pq.label = "pq"
+    y = (r * c9) + pq  # r*c9 is drawn just before, with local gradients (9, 1)
+    source = viz.to_dot(y, edge_labels="local_grad", collapse="scope").source
+    _, edges = parse(source)
+    labels = {(t, h): attrs for t, h, attrs in edges}
+    q_edge = labels[("q", "pq")]
+    assert text_of(re.search(r"label=<(.*)>", q_edge).group(1)) == "6"  # type: ignore[union-attr]

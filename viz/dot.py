@@ -271,6 +271,7 @@ def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
     lines: list[str] = []
     seen: set[tuple[str, str]] = set()
     local: tuple[Any, ...] = ()
+    local_of = -1  # the child whose local gradients ``local`` holds
     for e, (parent, child, k) in enumerate(plan.edges):
         gp, gc = plan.group_of[parent], plan.group_of[child]
         if gp >= 0 or gc >= 0:
@@ -283,8 +284,8 @@ def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
             continue
         attrs: dict[str, str] = {}
         if label_edges:
-            if k == 0:
-                local = local_grads(plan.order[child])
+            if local_of != child:  # not "k == 0": edge 0 may have gone into a collapsed box
+                local, local_of = local_grads(plan.order[child]), child
             attrs["label"] = _edge_label(plan.order[child], local, k, precision)
         if overlay is not None:
             attrs.update(overlay.edge_attrs.get(e, {}))

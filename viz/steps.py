@@ -8,6 +8,7 @@ Each frame is an SVG that Graphviz draws at build time; one ``dot`` run draws th
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -87,36 +88,38 @@ def record_steps(plan: GraphPlan, grad: Any = None) -> list[Step]:
     current: list[Any] = []
     pending: tuple[int, Any, Any] | None = None  # the node that pushes before the next yield
     # The engine yields each node just before its push, then None when the pass is done.
-    for node in backward_steps(plan.root, grad):
-        if pending is None:
-            # A fresh pass: every gradient starts at zero and the root holds the seed.
-            current = [_snapshot(n.grad) for n in order]
-            steps.append(Step(None, current[plan.root_index], [], list(current)))
-        else:
-            i, upstream, local = pending
-            flows = []
-            counted: set[int] = set()
-            for e in edges_of[i]:
-                p, _, k = plan.edges[e]
-                total = _snapshot(order[p].grad)
-                local_k = float(local[k]) if k < len(local) else None
-                receives: Any = None
-                if not _receives_grad(order[p]):
-                    pass
-                elif local_k is not None:
-                    receives = upstream * local_k
-                elif p not in counted and total is not None:
-                    # A Tensor keeps a rule, not a number: what arrived is the change in grad.
-                    before = current[p]
-                    receives = total - before if before is not None else total
-                counted.add(p)
-                flows.append(Flow(e, p, local_k, receives, total))
-            for flow in flows:
-                current[flow.parent] = flow.total
-            steps.append(Step(i, upstream, flows, list(current)))
-        if node is None:
-            break
-        pending = (plan.index[id(node)], _snapshot(node.grad), local_grads(node))
+    # closing(): the engine restores the gradients when the walk ends, even if we raise.
+    with contextlib.closing(backward_steps(plan.root, grad)) as walk:
+        for node in walk:
+            if pending is None:
+                # A fresh pass: every gradient starts at zero and the root holds the seed.
+                current = [_snapshot(n.grad) for n in order]
+                steps.append(Step(None, current[plan.root_index], [], list(current)))
+            else:
+                i, upstream, local = pending
+                flows = []
+                counted: set[int] = set()
+                for e in edges_of[i]:
+                    p, _, k = plan.edges[e]
+                    total = _snapshot(order[p].grad)
+                    local_k = float(local[k]) if k < len(local) else None
+                    receives: Any = None
+                    if not _receives_grad(order[p]):
+                        pass
+                    elif local_k is not None:
+                        receives = upstream * local_k
+                    elif p not in counted and total is not None:
+                        # A Tensor keeps a rule, not a number: what arrived is the change in grad.
+                        before = current[p]
+                        receives = total - before if before is not None else total
+                    counted.add(p)
+                    flows.append(Flow(e, p, local_k, receives, total))
+                for flow in flows:
+                    current[flow.parent] = flow.total
+                steps.append(Step(i, upstream, flows, list(current)))
+            if node is None:
+                break
+            pending = (plan.index[id(node)], _snapshot(node.grad), local_grads(node))
     return steps
 
 
