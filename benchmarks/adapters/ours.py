@@ -1,0 +1,140 @@
+"""Our engine: ``Value`` for the scalar workloads, plain ``Tensor`` ops for the array ones.
+
+The Tensor workloads use no ``nn``: parameters are Tensors with ``requires_grad=True``,
+updated in place through ``.data`` and zeroed by setting ``.grad = None``, so the figures
+measure the engine alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd_core.engine import topological_order
+from autograd_core.value import Value
+
+from ..data import MLPProblem, ScalarMLPInit
+from ..scalar_mlp import ScalarMLP, demo_step
+
+__all__ = [
+    "NAME",
+    "TENSOR_ERROR",
+    "scalar_mlp_trainer",
+    "count_nodes",
+    "chain_graph",
+    "chain",
+    "add_step",
+    "xor_trainer",
+    "mlp_trainer",
+]
+
+NAME = "ours"
+
+try:
+    from autograd_core import Tensor
+except ImportError as exc:  # the Tensor lands after Value; report instead of failing
+    Tensor = None  # type: ignore[assignment,misc]
+    TENSOR_ERROR: str | None = f"Tensor not available ({exc})"
+else:
+    TENSOR_ERROR = None
+
+Step = Callable[[], Any]
+
+
+def scalar_mlp_trainer(
+    init: ScalarMLPInit, points: list[list[float]], labels: list[float]
+) -> tuple[Step, ScalarMLP]:
+    """micrograd's demo step on our ``Value`` (S1)."""
+    model = ScalarMLP(Value, init)
+    return demo_step(Value, model, model.parameters(), points, labels), model
+
+
+def count_nodes(root: Value) -> int:
+    """Nodes in the graph of ``root``, constants included (micrograd counts them too)."""
+    return len(topological_order(root))
+
+
+def chain_graph(n: int) -> tuple[Value, Value]:
+    """(x, y) with y = n steps of x -> x*1.0001 + 0.0001 from x = 1, not differentiated."""
+    x = Value(1.0)
+    y = x
+    for _ in range(n):
+        y = y * 1.0001 + 0.0001
+    return x, y
+
+
+def chain(n: int) -> tuple[Value, Value]:
+    """S2: build the chain and backpropagate; returns (x, y), so the graph is freed later."""
+    x, y = chain_graph(n)
+    y.backward()
+    return x, y
+
+
+def _need_tensor() -> None:
+    if TENSOR_ERROR is not None:
+        raise RuntimeError(TENSOR_ERROR)
+
+
+def add_step() -> Step:
+    """P0: one add of 1-element Tensors, forward and backward, grads zeroed each call."""
+    _need_tensor()
+    a = Tensor(np.ones(1), requires_grad=True)
+    b = Tensor(np.full(1, 2.0), requires_grad=True)
+
+    def step() -> Any:
+        a.grad = None
+        b.grad = None
+        out = a + b
+        out.backward()
+        return out
+
+    return step
+
+
+def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1: the blog's XOR network on plain Tensor ops."""
+    _need_tensor()
+    ps = [Tensor(p.copy(), requires_grad=True) for p in params]
+    w1, b1, w2, b2 = ps
+    # Wrap the data once: a bare array would be wrapped as a constant on every use.
+    xt, yt = Tensor(x), Tensor(y)
+    half_inv_m = 1.0 / (2 * x.shape[1])
+
+    def step() -> Any:
+        a1 = (w1 @ xt + b1).sigmoid()
+        a2 = (w2 @ a1 + b2).sigmoid()
+        cost = ((yt - a2) ** 2).sum() * half_inv_m
+        for p in ps:
+            p.grad = None
+        cost.backward()
+        for p in ps:
+            p.data -= lr * p.grad
+        return cost
+
+    return step
+
+
+def mlp_trainer(problem: MLPProblem) -> Step:
+    """T2: the ReLU MLP with log-softmax cross-entropy (one-hot product), SGD."""
+    _need_tensor()
+    ps = [Tensor(p.copy(), requires_grad=True) for p in problem.params]
+    w1, b1, w2, b2, w3, b3 = ps
+    xt, onehot = Tensor(problem.x), Tensor(problem.onehot)
+    lr = problem.lr
+    scale = -1.0 / problem.x.shape[0]
+
+    def step() -> Any:
+        a1 = (xt @ w1 + b1).relu()
+        a2 = (a1 @ w2 + b2).relu()
+        logp = (a2 @ w3 + b3).log_softmax(axis=-1)
+        loss = (logp * onehot).sum() * scale
+        for p in ps:
+            p.grad = None
+        loss.backward()
+        for p in ps:
+            p.data -= lr * p.grad
+        return loss
+
+    return step

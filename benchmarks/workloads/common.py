@@ -1,0 +1,144 @@
+"""What every workload shares: the run configuration, loss checks, 'not installed' rows."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, TypeVar
+
+from ..harness import Bench, Measurement, compare
+from ..report import Check, Row
+
+__all__ = [
+    "Config",
+    "Peers",
+    "as_float",
+    "first_losses",
+    "loss_check",
+    "missing_rows",
+    "run_benches",
+    "speedup_target",
+    "ratio_target",
+]
+
+T = TypeVar("T")
+
+# RTOL: identical results first: in float64 our loss must equal the floor's this closely.
+RTOL_FLOAT64 = 1e-12
+
+
+@dataclass
+class Config:
+    """How big and how long: ``tiny`` (smoke test), ``quick`` (< 3 min) or ``full``."""
+
+    mode: str = "full"
+    threads: int = 1
+    verbose: bool = False
+
+    def pick(self, tiny: T, quick: T, full: T) -> T:
+        """The setting for this mode."""
+        return {"tiny": tiny, "quick": quick, "full": full}[self.mode]
+
+    def log(self, message: str) -> None:
+        """Progress on stderr (only with --verbose), so stdout stays the table."""
+        if self.verbose:
+            print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Peers:
+    """The installed peers' adapters and, for the others, why they are missing."""
+
+    loaded: dict[str, ModuleType]
+    missing: dict[str, str]
+
+    def having(self, function: str) -> list[tuple[str, Any]]:
+        """(name, adapter function) for each installed peer that implements ``function``."""
+        return [
+            (name, getattr(module, function))
+            for name, module in self.loaded.items()
+            if hasattr(module, function)
+        ]
+
+
+def as_float(x: Any) -> float:
+    """A loss as a Python float, whatever the library returned (Tensor, array, Value, float)."""
+    item = getattr(x, "item", None)
+    if callable(item):
+        return float(item())
+    if hasattr(x, "data") and not isinstance(x, (int, float)):
+        return as_float(x.data)
+    return float(x)
+
+
+def first_losses(step: Callable[[], Any], count: int) -> list[float]:
+    """The losses of the first ``count`` training steps of a fresh trainer."""
+    return [as_float(step()) for _ in range(count)]
+
+
+def loss_check(
+    contender: str,
+    reference: Sequence[float],
+    got: Sequence[float],
+    rtol: float = RTOL_FLOAT64,
+    required: bool = True,
+    against: str = "floor",
+) -> Check:
+    """Whether ``got`` equals ``reference`` step by step to ``rtol`` relative."""
+    worst = 0.0
+    for ref, value in zip(reference, got):
+        if not (math.isfinite(ref) and math.isfinite(value)):
+            worst = math.inf
+            break
+        worst = max(worst, abs(value - ref) / max(abs(ref), 1e-300))
+    ok = len(reference) == len(got) and worst <= rtol
+    detail = f"{len(got)} steps vs {against}, max rel diff {worst:.1e} (tolerance {rtol:.0e})"
+    return Check(contender, ok, detail, required)
+
+
+def missing_rows(case: str, peers: Peers, unit: str, names: Sequence[str]) -> list[Row]:
+    """A 'not installed' row for each of ``names`` that is missing."""
+    return [
+        Row(case, name, None, unit, note=peers.missing[name])
+        for name in names
+        if name in peers.missing
+    ]
+
+
+def run_benches(
+    cfg: Config, benches: Sequence[Bench], repeats: int, warmup: int, target_s: float = 0.05
+) -> dict[str, Measurement]:
+    """``compare`` the benches, keyed by name."""
+    log = cfg.log if cfg.verbose else None
+    # The smoke test (tiny) checks results, not times: skip the costly collections there.
+    found = compare(benches, repeats, warmup, target_s, log, collect=cfg.mode != "tiny")
+    return {m.name: m for m in found}
+
+
+def _median(m: Measurement | None) -> float | None:
+    return m.stats.median if m is not None and m.stats is not None else None
+
+
+def speedup_target(
+    ours: Measurement | None, peer: Measurement | None, factor: float, what: str
+) -> tuple[str, bool | None]:
+    """Target text and verdict for 'ours at least ``factor`` times faster than ``peer``'."""
+    a, b = _median(ours), _median(peer)
+    if a is None or b is None or a <= 0:
+        return f"ours >= {factor:g}x faster than {what}", None
+    speedup = b / a
+    return f"ours >= {factor:g}x faster than {what}: {speedup:.2f}x", speedup >= factor
+
+
+def ratio_target(
+    ours: Measurement | None, reference: Measurement | None, limit: float, what: str
+) -> tuple[str, bool | None]:
+    """Target text and verdict for 'ours at most ``limit`` times ``reference``'."""
+    a, b = _median(ours), _median(reference)
+    if a is None or b is None or b <= 0:
+        return f"ours <= {limit:g}x {what}", None
+    ratio = a / b
+    return f"ours <= {limit:g}x {what}: {ratio:.2f}x", ratio <= limit

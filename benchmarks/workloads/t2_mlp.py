@@ -1,0 +1,68 @@
+"""T2: a 784-256-256-10 ReLU MLP, softmax cross-entropy, batch 256, SGD; float64 and float32.
+
+Here the matrix products dominate, so the ratio to the floor shows what the engine adds
+on top of BLAS: extra temporaries, copies and passes over the arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import floors
+from ..adapters import load_ours
+from ..data import mlp_problem
+from ..harness import Bench
+from ..report import Row, WorkloadResult, row_from
+from .common import Config, Peers, first_losses, loss_check, missing_rows, ratio_target, run_benches
+
+__all__ = ["run"]
+
+TITLE = "784-256-256-10 ReLU MLP, softmax cross-entropy, batch 256, SGD"
+PEER_NAMES = ("PyTorch", "MyGrad", "autograd")
+CHECK_STEPS = 3
+# (dtype, limit on ours / floor, tolerance of the loss check)
+DTYPES = ((np.float64, 1.10, 1e-12), (np.float32, 1.15, 1e-5))
+
+
+def run(cfg: Config, peers: Peers) -> WorkloadResult:
+    """ms per step: ours and the array peers vs the hand-written NumPy network."""
+    ours = load_ours()
+    result = WorkloadResult("T2", TITLE)
+    sizes = cfg.pick((20, 16, 16, 10), (784, 256, 256, 10), (784, 256, 256, 10))
+    batch = cfg.pick(8, 256, 256)
+    base = mlp_problem(sizes, batch)
+    for dtype, limit, rtol in DTYPES:
+        problem = base.astype(dtype)
+        case = f"{np.dtype(dtype).name}"
+        contenders = [("NumPy by hand", floors.mlp_trainer)]
+        if ours.TENSOR_ERROR is None:
+            contenders.append(("ours", ours.mlp_trainer))
+        contenders += peers.having("mlp_trainer")
+
+        reference = first_losses(floors.mlp_trainer(problem), CHECK_STEPS)
+        for name, trainer in contenders[1:]:
+            got = first_losses(trainer(problem), CHECK_STEPS)
+            result.checks.append(
+                loss_check(f"{name} {case}", reference, got, rtol, required=name == "ours")
+            )
+
+        # Training continues across samples: every call is one more SGD step.
+        benches = [Bench(name, trainer(problem), inner=None) for name, trainer in contenders]
+        found = run_benches(
+            cfg, benches, cfg.pick(1, 5, 11), cfg.pick(0, 1, 2), cfg.pick(0.001, 0.1, 0.3)
+        )
+        floor = found["NumPy by hand"]
+        for bench in benches:
+            row = row_from(case, found[bench.name], "ms/step", floor)
+            if bench.name == "NumPy by hand":
+                row.target, row.met = ratio_target(found.get("ours"), floor, limit, "the floor")
+            result.rows.append(row)
+        if ours.TENSOR_ERROR is not None:
+            result.rows.append(Row(case, "ours", None, "ms/step", note=ours.TENSOR_ERROR))
+        result.rows += missing_rows(case, peers, "ms/step", PEER_NAMES)
+    result.notes.append(
+        f"synthetic MNIST-shaped batch {batch}x{sizes[0]} (pixels in [0, 1), random labels), "
+        "He initialisation, lr 0.01; PyTorch uses F.cross_entropy, MyGrad its "
+        "softmax_crossentropy, ours log_softmax times a one-hot"
+    )
+    return result
