@@ -63,8 +63,13 @@ def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
         if boundary and key in boundary:
             continue
         for parent in node._parents:
-            if id(parent) not in visited:
-                push(parent)
+            key = id(parent)
+            if key not in visited:
+                if parent._parents:
+                    push(parent)
+                else:  # a leaf has nothing to wait for: list it now, skipping the stack
+                    seen(key)
+                    emit(parent)
     return order
 
 

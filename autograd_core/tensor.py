@@ -118,11 +118,12 @@ def _unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     if grad.shape[1:] == shape:
         return grad.sum(axis=0)  # the usual case: a bias broadcast over a batch
     extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
-    )
+    axes = list(range(extra))
+    for i, n in enumerate(shape):  # a plain loop: this runs for every broadcast operand
+        if n == 1 and grad.shape[i + extra] != 1:
+            axes.append(i + extra)
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
+        grad = grad.sum(axis=tuple(axes), keepdims=True)
     if extra:
         grad = grad.reshape(shape)
     return grad
@@ -583,28 +584,32 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Operand) -> Tensor:
-        other = _as_tensor(other, "+", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "+", self)
         return _result(_add(self.data, other.data), (self, other), ADD)
 
     def __radd__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "+", self, True).__add__(self)
 
     def __sub__(self, other: Operand) -> Tensor:
-        other = _as_tensor(other, "-", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "-", self)
         return _result(_sub(self.data, other.data), (self, other), SUB)
 
     def __rsub__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "-", self, True).__sub__(self)
 
     def __mul__(self, other: Operand) -> Tensor:
-        other = _as_tensor(other, "*", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "*", self)
         return _result(_mul(self.data, other.data), (self, other), MUL)
 
     def __rmul__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "*", self, True).__mul__(self)
 
     def __truediv__(self, other: Operand) -> Tensor:
-        other = _as_tensor(other, "/", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "/", self)
         return _result(_div(self.data, other.data), (self, other), DIV)
 
     def __rtruediv__(self, other: Operand) -> Tensor:
@@ -612,14 +617,16 @@ class Tensor:
 
     def __pow__(self, other: Operand) -> Tensor:
         square = isinstance(other, (int, float)) and other == 2
-        other = _as_tensor(other, "**", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "**", self)
         return _result(_pow(self.data, other.data), (self, other), POW, 2 if square else None)
 
     def __rpow__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "**", self, True).__pow__(self)
 
     def __matmul__(self, other: Operand) -> Tensor:
-        other = _as_tensor(other, "@", self)
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, "@", self)
         a, b = self.data, other.data
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(
@@ -743,9 +750,9 @@ class Tensor:
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes by default)."""
         axes, kept = self._reduction_shapes(axis, "sum")
-        return _result(
-            self.data.sum(axis=axes, keepdims=keepdims), (self,), SUM, (kept, self.shape)
-        )
+        # axis=None, not the tuple of all axes: NumPy's full reduction is much faster
+        data = self.data.sum(axis=None if axis is None else axes, keepdims=keepdims)
+        return _result(data, (self,), SUM, (kept, self.shape))
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (all axes by default)."""
@@ -897,7 +904,9 @@ class Tensor:
                     f"array of that shape (e.g. np.ones({self.shape})), or reduce it to one "
                     "number first (t.sum().backward())"
                 )
-            seed = np.ones(self.shape, dtype=self.dtype)
+            seed = (
+                np.array(1, dtype=self.dtype) if not self.ndim else np.ones(self.shape, self.dtype)
+            )
         else:
             seed = np.array(_raw(grad), dtype=self.dtype)  # a copy: .grad must not alias it
             if seed.shape != self.shape:
