@@ -13,7 +13,8 @@ operation that made it, which knows how to push the node's gradient into its par
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from .context import _STATE, enable_grad
@@ -113,6 +114,28 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
         raise
 
 
+@contextmanager
+def _scratch_pass(
+    root: Any, grad: Any, create_graph: bool, stop_at: Sequence[Any] = ()
+) -> Iterator[list[Any]]:
+    """A pass that starts every gradient (leaves too) at zero and puts them all back after.
+
+    Yields the order with the root seeded; what the caller runs in between changes nothing
+    that outlives the block.
+    """
+    order = topological_order(root, stop_at)
+    saved = [node.grad for node in order]
+    try:
+        zero = root._zero_grad()
+        for node in order:
+            node.grad = zero
+        root.grad = root._seed(grad, create_graph)
+        yield order
+    finally:
+        for node, old in zip(order, saved):
+            node.grad = old
+
+
 def gradients(
     root: Any, inputs: Sequence[Any], grad: Any = None, create_graph: bool = False
 ) -> list[Any]:
@@ -122,13 +145,7 @@ def gradients(
     what lets ``grad(grad(f))`` nest).
     """
     boundary = {id(node) for node in inputs}
-    order = topological_order(root, inputs)
-    saved = [node.grad for node in order]
-    try:
-        zero = root._zero_grad()
-        for node in order:
-            node.grad = zero
-        root.grad = root._seed(grad, create_graph)
+    with _scratch_pass(root, grad, create_graph, inputs) as order:
         if create_graph:
             with enable_grad():
                 _run(order, True, boundary)
@@ -136,9 +153,6 @@ def gradients(
             _run(order, False, boundary)
         reached = {id(node) for node in order}
         return [node.grad if id(node) in reached else node._zero_grad() for node in inputs]
-    finally:
-        for node, old in zip(order, saved):
-            node.grad = old
 
 
 def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:
@@ -149,19 +163,10 @@ def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:
     parents, then yields ``None`` once the pass is complete. When the generator finishes
     or is closed, every ``.grad`` is put back as it was.
     """
-    order = topological_order(root)
-    saved = [node.grad for node in order]
-    try:
-        zero = root._zero_grad()
-        for node in order:
-            node.grad = zero
-        root.grad = root._seed(grad, False)
+    with _scratch_pass(root, grad, False) as order:
         anomaly = _STATE.get().anomaly
         for node in reversed(order):
             if node._parents:
                 yield node
                 node._op.backprop(node, False, anomaly)
         yield None
-    finally:
-        for node, old in zip(order, saved):
-            node.grad = old

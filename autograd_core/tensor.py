@@ -16,6 +16,7 @@ import numpy as np
 
 from . import engine
 from .context import _STATE
+from .node import GraphNode
 
 __all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
 
@@ -426,7 +427,7 @@ def _piece_rules(count: int, name: str) -> _Op:
     return _Op(name, *(rule(i) for i in range(count)))
 
 
-class Tensor:
+class Tensor(GraphNode):
     """An array node: ``data`` (ndarray), ``grad`` (ndarray or None; a Tensor after
     ``create_graph``), ``requires_grad``. Float64 by default; float32 data stays float32.
     """
@@ -497,30 +498,6 @@ class Tensor:
     def dtype(self) -> np.dtype[Any]:
         """NumPy dtype of the array."""
         return self.data.dtype
-
-    @property
-    def parents(self) -> tuple[Tensor, ...]:
-        """The operands this node was computed from, in argument order."""
-        return self._parents
-
-    @property
-    def op(self) -> str:
-        """Name of the operation that made this node ('' for a leaf)."""
-        return self._op.name
-
-    @property
-    def scope(self) -> tuple[str, ...]:
-        """The scope path under which this node was created (settable, e.g. by nn)."""
-        return self._scope
-
-    @scope.setter
-    def scope(self, path: tuple[str, ...]) -> None:
-        self._scope = tuple(path)
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for inputs, parameters and constants (nodes with no recorded parents)."""
-        return not self._parents
 
     @property
     def T(self) -> Tensor:

@@ -15,6 +15,7 @@ from typing import Any, Union
 
 from . import engine
 from .context import _STATE
+from .node import GraphNode
 
 __all__ = ["Value"]
 
@@ -263,7 +264,7 @@ def _alias(node: Value) -> Value:
     return _result(node.data, (node,), IDENTITY)
 
 
-class Value:
+class Value(GraphNode):
     """A scalar node: ``data`` (float), ``grad`` (float, or a Value after ``create_graph``).
 
     ``Value(x, requires_grad=False)`` is a constant input (like the blog's x1, x2).
@@ -312,33 +313,9 @@ class Value:
 
     # ------------------------------------------------------------------ inspection
     @property
-    def parents(self) -> tuple[Value, ...]:
-        """The operands this node was computed from, in argument order."""
-        return self._parents
-
-    @property
-    def op(self) -> str:
-        """Name of the operation that made this node ('' for a leaf, 'const' for a constant)."""
-        return self._op.name
-
-    @property
     def local_grads(self) -> tuple[float, ...]:
         """d self / d parent for each parent, in order (the numbers on the blog's edges)."""
         return self._op.local(self)
-
-    @property
-    def scope(self) -> tuple[str, ...]:
-        """The scope path under which this node was created (settable, e.g. by nn)."""
-        return self._scope
-
-    @scope.setter
-    def scope(self, path: tuple[str, ...]) -> None:
-        self._scope = tuple(path)
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for inputs, parameters and constants (nodes with no parents)."""
-        return not self._parents
 
     @property
     def requires_grad(self) -> bool:

@@ -11,11 +11,7 @@ from typing import Any
 
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 
-__all__ = [
-    "GradcheckError",
-    "numerical_grad",
-    "gradcheck",
-    "gradgradcheck",
+_STRATEGIES = (
     "finite_floats",
     "positive_floats",
     "away_from",
@@ -24,18 +20,9 @@ __all__ = [
     "broadcastable_shapes",
     "Expression",
     "expressions",
-]
+)
 
-_STRATEGIES = {
-    "finite_floats",
-    "positive_floats",
-    "away_from",
-    "values",
-    "tensors",
-    "broadcastable_shapes",
-    "Expression",
-    "expressions",
-}
+__all__ = ["GradcheckError", "numerical_grad", "gradcheck", "gradgradcheck", *_STRATEGIES]
 
 
 def __getattr__(name: str) -> Any:
