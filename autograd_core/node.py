@@ -40,3 +40,16 @@ class GraphNode:
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants (nodes with no recorded parents)."""
         return not self._parents
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # Copying or pickling a computed node would walk its whole graph recursively (and a
+        # graph can be a million nodes deep); like PyTorch, only leaves can be copied.
+        if self._parents:
+            raise TypeError(
+                f"cannot copy or pickle a computed {type(self).__name__} (op {self.op!r}): it "
+                "would carry its whole graph; copy .detach() or .data instead"
+            )
+        return self._leaf_reduce()
+
+    def _leaf_reduce(self) -> Any:
+        raise NotImplementedError

@@ -504,6 +504,11 @@ class Tensor(GraphNode):
         """The array with its axes reversed."""
         return self.transpose()
 
+    def _leaf_reduce(self) -> Any:
+        grad = self.grad if isinstance(self.grad, np.ndarray) else None
+        state = (self.data, self.requires_grad, self.label, grad, self.scope)
+        return (_rebuild_tensor, (type(self), *state))
+
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
         return self.data
@@ -1022,3 +1027,18 @@ def linear(x: Operand, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias.shape != (n_out,):
         raise ValueError(f"linear: bias has shape {bias.shape}, expected ({n_out},)")
     return _result(data + bias.data, (x, weight, bias), LINEAR)
+
+
+def _rebuild_tensor(
+    cls: type[Tensor],
+    data: np.ndarray,
+    requires_grad: bool,
+    label: str | None,
+    grad: np.ndarray | None,
+    scope: Any,
+) -> Tensor:
+    """A leaf Tensor from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
+    out = _new(cls)
+    out.data, out.grad, out.requires_grad, out.label = data, grad, requires_grad, label
+    out._parents, out._op, out._ctx, out._scope = (), LEAF, None, tuple(scope)
+    return out

@@ -327,6 +327,13 @@ class Value(GraphNode):
         """True for numbers mixed into an expression, detached values and no_grad results."""
         return self._op is CONST
 
+    def _leaf_reduce(self) -> Any:
+        grad = self.grad if isinstance(self.grad, float) else 0.0
+        return (
+            _rebuild_value,
+            (type(self), self.data, self.label, self.is_constant, grad, self.scope),
+        )
+
     def item(self) -> float:
         """The number held."""
         return self.data
@@ -496,3 +503,14 @@ class Value(GraphNode):
 ADD.backprop = _push_add
 MUL.backprop = _push_mul
 RELU.backprop = _push_relu
+
+
+def _rebuild_value(
+    cls: type[Value], data: float, label: str | None, constant: bool, grad: float, scope: Any
+) -> Value:
+    """A leaf Value from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
+    out = _new(cls)
+    out.data, out.grad, out.label, out._scope = data, grad, label, tuple(scope)
+    out._parents = ()
+    out._op = CONST if constant else LEAF
+    return out

@@ -114,3 +114,38 @@ def test_tensor_works_with_numpy_and_python_conversions() -> None:
     with pytest.raises(TypeError, match="0-d"):
         list(Tensor(3.0))
     assert float(Tensor([1.5])) == 1.5 and int(Tensor([2.0])) == 2
+
+
+def test_leaves_copy_and_pickle_and_computed_nodes_refuse_without_recursing() -> None:
+    import copy
+    import pickle
+
+    import nn
+
+    w = Value(2.0, label="w")
+    w.grad = 3.0
+    c = pickle.loads(pickle.dumps(w))
+    assert (c.data, c.grad, c.label, c.requires_grad) == (2.0, 3.0, "w", True)
+    assert copy.deepcopy(Value(1.0, requires_grad=False)).is_constant
+    p = nn.Parameter(np.ones(2), label="weight")
+    p.grad = np.full(2, 5.0)
+    q = copy.deepcopy(p)
+    assert type(q) is nn.Parameter and q.requires_grad and q.label == "weight"
+    assert q.data is not p.data and q.grad.tolist() == [5.0, 5.0]
+    deep = w
+    for _ in range(200_000):
+        deep = deep * 1.0
+    for attempt in (copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError, match="computed Value"):
+            attempt(deep)
+    model = nn.Linear(2, 1)
+    assert copy.deepcopy(model).weight.data.tolist() == model.weight.data.tolist()
+
+
+def test_gradcheck_is_exact_enough_next_to_large_outputs() -> None:
+    from autograd_core.testing import gradcheck
+
+    # exp(10) ~ 22026 elsewhere in the output: differencing the projected sum lost digits.
+    x = np.full((3, 4, 4), 10.0)
+    x[0, 0, 0] = -1.0
+    assert gradcheck(lambda t: t.exp(), x)
