@@ -104,6 +104,14 @@ def _log(x: Any) -> Any:
     return x.log() if isinstance(x, Tensor) else np.log(x)
 
 
+def _sin(x: Any) -> Any:
+    return x.sin() if isinstance(x, Tensor) else np.sin(x)
+
+
+def _cos(x: Any) -> Any:
+    return x.cos() if isinstance(x, Tensor) else np.cos(x)
+
+
 def _describe(x: Any) -> str:
     if isinstance(x, Tensor):
         return f"Tensor{x.shape}"
@@ -270,6 +278,8 @@ EXP = _Op("exp", lambda g, out, x, c: g * out)
 LOG = _Op("log", lambda g, out, x, c: g / x[0])
 SQRT = _Op("sqrt", lambda g, out, x, c: g / (out * 2))
 ABS = _Op("abs", lambda g, out, x, c: g * np.sign(_raw(x[0])))
+SIN = _Op("sin", lambda g, out, x, c: g * _cos(x[0]))
+COS = _Op("cos", lambda g, out, x, c: -g * _sin(x[0]))
 TANH = _Op("tanh", lambda g, out, x, c: g * (1 - out * out))
 SIGMOID = _Op("sigmoid", lambda g, out, x, c: g * (out * (1 - out)))
 RELU = _Op("relu", lambda g, out, x, c: g * (_raw(x[0]) > 0))
@@ -683,6 +693,14 @@ class Tensor(GraphNode):
     def abs(self) -> Tensor:
         """Absolute value; its derivative at 0 is taken as 0."""
         return _result(np.abs(self.data), (self,), ABS)
+
+    def sin(self) -> Tensor:
+        """Sine, elementwise."""
+        return _result(np.sin(self.data), (self,), SIN)
+
+    def cos(self) -> Tensor:
+        """Cosine, elementwise."""
+        return _result(np.cos(self.data), (self,), COS)
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent (never overflows)."""

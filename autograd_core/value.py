@@ -411,6 +411,10 @@ class Value(GraphNode):
     def __abs__(self) -> Value:
         return _result(abs(self.data), (self,), ABS)
 
+    def abs(self) -> Value:
+        """|self|; its derivative at 0 is taken as 0 (as ``abs(v)``)."""
+        return self.__abs__()
+
     # ------------------------------------------------------------------ functions
     def exp(self) -> Value:
         """e ** self; OverflowError past about 709.78."""

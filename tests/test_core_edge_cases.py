@@ -149,3 +149,15 @@ def test_gradcheck_is_exact_enough_next_to_large_outputs() -> None:
     x = np.full((3, 4, 4), 10.0)
     x[0, 0, 0] = -1.0
     assert gradcheck(lambda t: t.exp(), x)
+
+
+def test_value_and_tensor_share_the_elementwise_functions() -> None:
+    from autograd_core.testing import gradcheck, gradgradcheck
+
+    x = np.array([-1.3, 0.4, 2.2])
+    for name in ("sin", "cos", "abs", "exp", "tanh", "sigmoid"):
+        assert gradcheck(lambda t, n=name: getattr(t, n)(), x)
+        assert gradcheck(lambda v, n=name: getattr(v, n)(), 0.7)
+    assert gradgradcheck(lambda t: t.sin() * t.cos(), x)
+    np.testing.assert_allclose(Tensor(x).sin().data, np.sin(x), rtol=0, atol=0)
+    assert Value(-2.0).abs().data == 2.0
