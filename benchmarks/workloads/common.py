@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from ..harness import Bench, Measurement, compare
-from ..report import Check, Row
+from ..report import Check, Row, row_from
 
 __all__ = [
     "Config",
@@ -142,3 +142,28 @@ def ratio_target(
         return f"ours <= {limit:g}x {what}", None
     ratio = a / b
     return f"ours <= {limit:g}x {what}: {ratio:.2f}x", ratio <= limit
+
+
+def rows_against_floor(
+    case: str,
+    found: dict[str, Measurement],
+    names: Sequence[str],
+    unit: str,
+    limit: float,
+    what: str,
+    peers: Peers,
+    peer_names: Sequence[str],
+    ours_error: str | None,
+) -> list[Row]:
+    """One row per contender with its ratio to "NumPy by hand", the floor row carrying the
+    'ours <= limit x' target, then rows for ours (if it could not run) and missing peers."""
+    floor = found["NumPy by hand"]
+    rows = []
+    for name in names:
+        row = row_from(case, found[name], unit, floor)
+        if name == "NumPy by hand":
+            row.target, row.met = ratio_target(found.get("ours"), floor, limit, what)
+        rows.append(row)
+    if ours_error is not None:
+        rows.append(Row(case, "ours", None, unit, note=ours_error))
+    return rows + missing_rows(case, peers, unit, peer_names)

@@ -11,8 +11,8 @@ import numpy as np
 from ..adapters import load_ours
 from ..floors import add_by_hand
 from ..harness import Bench
-from ..report import Check, Row, WorkloadResult, row_from
-from .common import Config, Peers, missing_rows, ratio_target, run_benches
+from ..report import Check, WorkloadResult
+from .common import Config, Peers, rows_against_floor, run_benches
 
 __all__ = ["run"]
 
@@ -41,15 +41,17 @@ def run(cfg: Config, peers: Peers) -> WorkloadResult:
     found = run_benches(
         cfg, benches, cfg.pick(1, 5, 15), cfg.pick(0, 1, 2), cfg.pick(0.005, 0.05, 0.1)
     )
-    reference = found["NumPy by hand"]
-    for bench in benches:
-        row = row_from(case, found[bench.name], "us/call", reference)
-        if bench.name == "NumPy by hand":
-            row.target, row.met = ratio_target(found.get("ours"), reference, 4, "NumPy by hand")
-        result.rows.append(row)
-    if ours.TENSOR_ERROR is not None:
-        result.rows.append(Row(case, "ours", None, "us/call", note=ours.TENSOR_ERROR))
-    result.rows += missing_rows(case, peers, "us/call", PEER_NAMES)
+    result.rows += rows_against_floor(
+        case,
+        found,
+        [b.name for b in benches],
+        "us/call",
+        4,
+        "NumPy by hand",
+        peers,
+        PEER_NAMES,
+        ours.TENSOR_ERROR,
+    )
     result.notes.append(
         "NumPy by hand: out = a + b, a ones seed, and a copy of it for each input's gradient"
     )

@@ -15,15 +15,14 @@ from .. import floors
 from ..adapters import load_ours
 from ..data import xor_init, xor_problem
 from ..harness import Bench
-from ..report import Row, WorkloadResult, row_from
+from ..report import WorkloadResult
 from .common import (
     Config,
     Peers,
     as_float,
     first_losses,
     loss_check,
-    missing_rows,
-    ratio_target,
+    rows_against_floor,
     run_benches,
 )
 
@@ -73,15 +72,17 @@ def run(cfg: Config, peers: Peers) -> WorkloadResult:
 
     benches = [Bench(name, _training(trainer, epochs), work=epochs) for name, trainer in contenders]
     found = run_benches(cfg, benches, cfg.pick(1, 3, 5), cfg.pick(0, 1, 1))
-    floor = found["NumPy by hand"]
-    for bench in benches:
-        row = row_from(case, found[bench.name], "us/epoch", floor)
-        if bench.name == "NumPy by hand":
-            row.target, row.met = ratio_target(found.get("ours"), floor, 2.5, "the floor")
-        result.rows.append(row)
-    if ours.TENSOR_ERROR is not None:
-        result.rows.append(Row(case, "ours", None, "us/epoch", note=ours.TENSOR_ERROR))
-    result.rows += missing_rows(case, peers, "us/epoch", PEER_NAMES)
+    result.rows += rows_against_floor(
+        case,
+        found,
+        [b.name for b in benches],
+        "us/epoch",
+        2.5,
+        "the floor",
+        peers,
+        PEER_NAMES,
+        ours.TENSOR_ERROR,
+    )
     finals = [f"{name} {as_float(_training(t, epochs)()):.6g}" for name, t in contenders[:2]]
     result.notes.append(f"cost after {epochs} epochs: " + ", ".join(finals))
     return result

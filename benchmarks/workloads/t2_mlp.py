@@ -12,8 +12,8 @@ from .. import floors
 from ..adapters import load_ours
 from ..data import mlp_problem
 from ..harness import Bench
-from ..report import Row, WorkloadResult, row_from
-from .common import Config, Peers, first_losses, loss_check, missing_rows, ratio_target, run_benches
+from ..report import WorkloadResult
+from .common import Config, Peers, first_losses, loss_check, rows_against_floor, run_benches
 
 __all__ = ["run"]
 
@@ -51,15 +51,17 @@ def run(cfg: Config, peers: Peers) -> WorkloadResult:
         found = run_benches(
             cfg, benches, cfg.pick(1, 5, 11), cfg.pick(0, 1, 2), cfg.pick(0.001, 0.1, 0.3)
         )
-        floor = found["NumPy by hand"]
-        for bench in benches:
-            row = row_from(case, found[bench.name], "ms/step", floor)
-            if bench.name == "NumPy by hand":
-                row.target, row.met = ratio_target(found.get("ours"), floor, limit, "the floor")
-            result.rows.append(row)
-        if ours.TENSOR_ERROR is not None:
-            result.rows.append(Row(case, "ours", None, "ms/step", note=ours.TENSOR_ERROR))
-        result.rows += missing_rows(case, peers, "ms/step", PEER_NAMES)
+        result.rows += rows_against_floor(
+            case,
+            found,
+            [b.name for b in benches],
+            "ms/step",
+            limit,
+            "the floor",
+            peers,
+            PEER_NAMES,
+            ours.TENSOR_ERROR,
+        )
     result.notes.append(
         f"synthetic MNIST-shaped batch {batch}x{sizes[0]} (pixels in [0, 1), random labels), "
         "He initialisation, lr 0.01; PyTorch uses F.cross_entropy, MyGrad its "
