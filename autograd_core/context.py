@@ -35,11 +35,12 @@ class _State(NamedTuple):
     previous: _State | None = None
 
 
+# The state outside every with-block: recording, no scope, no anomaly detection. Node
+# creation tests ``state is PLAIN`` to skip the three checks in the common case.
+PLAIN = _State(True, (), False)
+
 # _State is an immutable NamedTuple, so sharing the default is safe.
-_STATE: ContextVar[_State] = ContextVar(
-    "autograd_core_state",
-    default=_State(True, (), False),  # noqa: B039
-)
+_STATE: ContextVar[_State] = ContextVar("autograd_core_state", default=PLAIN)
 
 
 def state() -> _State:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Union
 
 from . import engine
-from .context import _STATE
+from .context import _STATE, PLAIN
 from .node import GraphNode
 
 __all__ = ["Value"]
@@ -117,18 +117,23 @@ _new = object.__new__
 
 def _result(data: float, parents: tuple[Value, ...], op: _Op) -> Value:
     """A new node, recorded in the graph unless grad mode is off or all operands are constants."""
-    state = _STATE.get()
-    if state.anomaly and not math.isfinite(data):
-        raise FloatingPointError(
-            f"detect_anomaly: Value {op.name!r} of "
-            f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
-        )
     out = _new(Value)
     out.data = data
-    if state.scope:
-        out._scope = state.scope
-    # Recorded unless grad mode is off or every operand is a constant (then so is the result).
-    if state.grad_enabled and (parents[0]._op is not CONST or parents[-1]._op is not CONST):
+    state = _STATE.get()
+    if state is not PLAIN:
+        if state.anomaly and not math.isfinite(data):
+            raise FloatingPointError(
+                f"detect_anomaly: Value {op.name!r} of "
+                f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
+            )
+        if state.scope:
+            out._scope = state.scope
+        if not state.grad_enabled:
+            out._parents = ()
+            out._op = CONST
+            return out
+    # Recorded unless every operand is a constant (then so is the result).
+    if parents[0]._op is not CONST or parents[-1]._op is not CONST:
         out._parents = parents
         out._op = op
     else:
@@ -142,18 +147,20 @@ def _constant(x: float) -> Value:
     out.data = x
     out._parents = ()
     out._op = CONST
-    scope = _STATE.get().scope
-    if scope:
-        out._scope = scope
+    state = _STATE.get()
+    if state is not PLAIN and state.scope:
+        out._scope = state.scope
     return out
 
 
 def _operand(other: Any, opname: str, self: Value, reflected: bool = False) -> Value:
     """``other`` as a node: numbers become constants; anything else is a clear TypeError."""
+    kind = type(other)
+    if kind is float:
+        return _constant(other)
     if isinstance(other, Value):
         return other
-    kind = type(other)
-    if kind is float or kind is int or (isinstance(other, numbers.Real) and kind is not bool):
+    if kind is int or (isinstance(other, numbers.Real) and kind is not bool):
         return _constant(float(other))
     left, right = (other, self) if reflected else (self, other)
     hint = (
