@@ -5,6 +5,7 @@ engine (``autograd_core.engine``) backpropagates through graphs of either.
 """
 
 from .context import (
+    call_in_scope,
     current_scope,
     detect_anomaly,
     enable_grad,
@@ -16,10 +17,11 @@ from .context import (
 from .engine import topological_order
 from .functional import grad, value_and_grad
 from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
-from .value import Value
+from .value import Value, dot
 
 __all__ = [
     "Value",
+    "dot",
     "Tensor",
     "concatenate",
     "stack",
@@ -32,6 +34,7 @@ __all__ = [
     "is_grad_enabled",
     "scope",
     "current_scope",
+    "call_in_scope",
     "detect_anomaly",
     "is_anomaly_enabled",
     "topological_order",

@@ -18,6 +18,7 @@ __all__ = [
     "is_grad_enabled",
     "scope",
     "current_scope",
+    "call_in_scope",
     "detect_anomaly",
     "is_anomaly_enabled",
 ]
@@ -34,6 +35,8 @@ class _State(NamedTuple):
     # and asyncio tasks: each context unwinds its own chain.
     previous: _State | None = None
 
+
+_new_tuple = tuple.__new__
 
 # The state outside every with-block: recording, no scope, no anomaly detection. Node
 # creation tests ``state is PLAIN`` to skip the three checks in the common case.
@@ -119,10 +122,29 @@ class scope:
         self.name = name
 
     def __enter__(self) -> tuple[str, ...]:
-        return _enter(scope=_STATE.get().scope + (self.name,)).scope
+        current = _STATE.get()
+        path = current.scope + (self.name,)
+        # Built directly rather than with _replace(): nn opens a scope per module call.
+        _STATE.set(_State(current.grad_enabled, path, current.anomaly, current))
+        return path
 
     def __exit__(self, *exc: object) -> None:
         _leave()
+
+
+def call_in_scope(name: str, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)`` with ``name`` added to the scope path (what nn does per call).
+
+    The same as calling inside ``with scope(name):``, minus the context manager's overhead;
+    ``name`` is trusted to be a non-empty string.
+    """
+    current = _STATE.get()
+    # tuple.__new__ skips the NamedTuple's Python-level __new__ (a third of this call's cost).
+    _STATE.set(_new_tuple(_State, (current[0], current[1] + (name,), current[2], current)))
+    try:
+        return func(*args, **kwargs)
+    finally:
+        _STATE.set(current)
 
 
 def current_scope() -> tuple[str, ...]:

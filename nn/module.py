@@ -13,7 +13,8 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, overload
 
 import numpy as np
 
-from autograd_core import Tensor, Value, scope
+from autograd_core import Tensor, Value
+from autograd_core.context import call_in_scope
 
 __all__ = [
     "Parameter",
@@ -156,10 +157,9 @@ class Module:
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with scope(self._scope_name):
-            # Parameters keep the scope they were created in (none): viz draws a parameter in
-            # the box of the layer that uses it, so calls never write to shared parameters.
-            return self.forward(*args, **kwargs)
+        # Parameters keep the scope they were created in (none): viz draws a parameter in
+        # the box of the layer that uses it, so calls never write to shared parameters.
+        return call_in_scope(self._scope_name, self.forward, *args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses define it."""

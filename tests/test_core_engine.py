@@ -14,8 +14,10 @@ from hypothesis import given
 from autograd_core import (
     Tensor,
     Value,
+    call_in_scope,
     current_scope,
     enable_grad,
+    engine,
     is_grad_enabled,
     no_grad,
     scope,
@@ -348,6 +350,46 @@ def test_scope_rejects_bad_names_and_restores_after_exception() -> None:
         with scope("outer"):
             raise KeyError("x")
     assert current_scope() == ()
+
+
+def test_call_in_scope_records_the_path_and_restores_the_state() -> None:
+    def body(x: Value, *, times: float) -> Value:
+        assert current_scope() == ("outer", "layer")
+        return x * times
+
+    with no_grad(), scope("outer"):
+        out = call_in_scope("layer", body, Value(2.0), times=3.0)
+        assert current_scope() == ("outer",) and not is_grad_enabled()
+    assert out.scope == ("outer", "layer") and out.is_constant  # grad mode is kept too
+    with pytest.raises(KeyError):
+        call_in_scope("layer", lambda: {}["missing"])
+    assert current_scope() == () and is_grad_enabled()
+
+    def leaves_a_block_open() -> None:
+        scope("dangling").__enter__()  # a with-block that never exits (e.g. a paused generator)
+
+    call_in_scope("layer", leaves_a_block_open)
+    assert current_scope() == ()  # restored to what it was, whatever the body left behind
+
+
+def test_sets_of_nodes_never_compare_tensors_with_eq(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The engine keys its sets by node; Tensor's == is elementwise and must never be called.
+    def refuse(self: Tensor, other: object) -> Tensor:
+        raise AssertionError("the engine compared Tensors with ==")
+
+    monkeypatch.setattr(Tensor, "__eq__", refuse)
+    tensors_ = [Tensor(np.full(3, float(i)), requires_grad=True) for i in range(50)]
+    total = tensors_[0]
+    for t in tensors_[1:]:
+        total = total * 0.5 + t
+    loss = total.sum()
+    assert len(topological_order(loss, stop_at=tensors_[:10])) > 50
+    grads = engine.gradients(loss, tensors_[:10])
+    loss.backward()
+    assert all(
+        np.array_equal(g.data if isinstance(g, Tensor) else g, t.grad.data)
+        for g, t in zip(grads, tensors_[:10])
+    )
 
 
 def test_scope_is_per_thread() -> None:

@@ -102,3 +102,41 @@ def test_layer_and_neuron_shapes_and_errors() -> None:
         layer([1.0, 2.0])
     with pytest.raises(ValueError, match="at least one"):
         nn.MLP(2, [])
+
+
+def test_fused_mlp_trains_along_exactly_the_same_path_as_the_node_per_op_one() -> None:
+    points, labels = rings()
+    models = [
+        nn.MLP(2, [6, 6, 1], "tanh", None, rng=np.random.default_rng(3), fused=fused)
+        for fused in (False, True)
+    ]
+    optimisers = [nn.SGD(model.parameters(), lr=0.1, momentum=0.9) for model in models]
+    for _ in range(5):
+        results = []
+        for model, optimiser in zip(models, optimisers):
+            loss = nn.binary_cross_entropy_with_logits([model(p)[0] for p in points], labels)
+            optimiser.zero_grad()
+            loss.backward()
+            results.append((loss.data, [p.grad for p in model.parameters()]))
+            optimiser.step()
+        assert results[0] == results[1]  # exactly: dot sums in the chain's order
+
+
+def test_fused_neuron_is_one_dot_node_with_the_same_parameters_and_state() -> None:
+    plain = nn.Neuron(3, "relu", rng=np.random.default_rng(0))
+    fused = nn.Neuron(3, "relu", rng=np.random.default_rng(0), fused=True)
+    assert fused.state_dict().keys() == plain.state_dict().keys()
+    fused.load_state_dict(plain.state_dict())
+    x = [0.5, -1.0, 2.0]
+    out = fused(x)
+    (z,) = out.parents
+    assert out.op == "relu" and z.op == "dot"
+    assert z.parents[-1] is fused.b and [z.parents[i] for i in (0, 2, 4)] == list(fused.w)
+    assert z.scope == ("Neuron",)
+    assert out.data == plain(x).data
+    nodes = {len(topological_order(m(x))) for m in (plain, fused)}
+    # leaves (3 weights, 3 constant inputs, bias), then 3 * and 3 + or one dot, then relu
+    assert nodes == {7 + 3 + 3 + 1, 7 + 1 + 1}
+    assert "fused=True" in repr(fused) and "fused" not in repr(plain)
+    with pytest.raises(ValueError, match=r"Neuron\(3 inputs\): got an input of length 2"):
+        fused([1.0, 2.0])

@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd_core.engine import topological_order
 from autograd_core.value import Value
+from nn import MLP
 
 from ..data import MLPProblem, ScalarMLPInit
 from ..scalar_mlp import ScalarMLP, demo_step
@@ -22,6 +23,7 @@ __all__ = [
     "NAME",
     "TENSOR_ERROR",
     "scalar_mlp_trainer",
+    "fused_mlp_trainer",
     "count_nodes",
     "chain_graph",
     "chain",
@@ -49,6 +51,22 @@ def scalar_mlp_trainer(
     """micrograd's demo step on our ``Value`` (S1)."""
     model = ScalarMLP(Value, init)
     return demo_step(Value, model, model.parameters(), points, labels), model
+
+
+def fused_mlp_trainer(
+    init: ScalarMLPInit, points: list[list[float]], labels: list[float]
+) -> tuple[Step, MLP]:
+    """The same step on ``nn.MLP(..., fused=True)``: one ``dot`` node per neuron (S1)."""
+    sizes = [len(init[0][0][0])] + [len(biases) for _, biases in init]
+    # Any generator will do (the weights are overwritten): it keeps NumPy's global stream as is.
+    model = MLP(sizes[0], sizes[1:], "relu", None, rng=np.random.default_rng(0), fused=True)
+    for layer, (weights, biases) in zip(model.layers, init):
+        for neuron, row, bias in zip(layer.neurons, weights, biases):
+            for w, number in zip(neuron.w, row):
+                w.data = number
+            neuron.b.data = bias
+    params = list(model.parameters())
+    return demo_step(Value, lambda x: model(x)[0], params, points, labels), model
 
 
 def count_nodes(root: Value) -> int:
