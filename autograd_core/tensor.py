@@ -15,7 +15,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import engine
-from .context import _STATE
+from .context import _STATE, PLAIN
 from .node import GraphNode
 
 __all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
@@ -87,6 +87,7 @@ class _Op:
 
 LEAF = _Op("")
 # Largest argument whose exponential is finite, per floating dtype.
+_min = np.minimum.reduce  # x.min() without the Python wrapper NumPy puts around it
 _EXP_LIMIT = {t: float(np.log(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)}
 _new = object.__new__
 
@@ -142,7 +143,10 @@ def _as_tensor(x: Any, opname: str, other: Tensor, reflected: bool = False) -> T
     """``x`` as a node; numbers and arrays become constants, anything else a TypeError."""
     if isinstance(x, Tensor):
         return x
-    floating = other.data.dtype.kind == "f"
+    dtype = other.data.dtype
+    if type(x) is float and dtype.kind == "f":  # the usual case: a float next to floats
+        return _constant(np.asarray(x, dtype))
+    floating = dtype.kind == "f"
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         # A Python number takes a float operand's dtype, so float32 stays float32; next to a
         # mask or an integer Tensor, NumPy's promotion rules apply (True * 2.5 is 2.5).
@@ -205,7 +209,7 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
         out.requires_grad = False
         out._parents = ()
         out._op = LEAF
-    if state.anomaly and not np.all(np.isfinite(data)):
+    if state is not PLAIN and state.anomaly and not np.all(np.isfinite(data)):
         raise FloatingPointError(
             f"detect_anomaly: forward of Tensor {op.name!r} produced a non-finite value "
             f"(inputs {', '.join(_describe(p) for p in parents)})"
@@ -611,7 +615,9 @@ class Tensor(GraphNode):
         square = isinstance(other, (int, float)) and other == 2
         if not isinstance(other, Tensor):
             other = _as_tensor(other, "**", self)
-        return _result(_pow(self.data, other.data), (self, other), POW, 2 if square else None)
+        # x * x, correctly rounded as pow(x, 2) is, and several times cheaper.
+        data = np.square(self.data) if square else _pow(self.data, other.data)
+        return _result(data, (self, other), POW, 2 if square else None)
 
     def __rpow__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "**", self, True).__pow__(self)
@@ -711,7 +717,7 @@ class Tensor(GraphNode):
         x = self.data
         # The textbook formula, bit-identical to the blog's NumPy code. Only where e ** -x
         # overflows (x < -709 in float64) is the warning silenced: there 1 / (1 + inf) = 0.
-        if x.size and x.min() < -_EXP_LIMIT.get(x.dtype.type, 80.0):
+        if x.size and _min(x, None) < -_EXP_LIMIT.get(x.dtype.type, 80.0):
             with np.errstate(over="ignore"):
                 data = 1 / (1 + np.exp(-x))
         else:

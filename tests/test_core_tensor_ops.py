@@ -818,3 +818,14 @@ def test_broadcast_to() -> None:
     out.sum().backward()
     np.testing.assert_array_equal(x.grad, [[12.0], [12.0]])
     assert gradcheck(lambda t: t.broadcast_to((3, 2, 4)), x.data)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_square_is_exactly_x_times_x_and_keeps_the_dtype(dtype: type) -> None:
+    data = np.array([[-3.5, 0.1], [1e-3, 7.25]]).astype(dtype)
+    t = Tensor(data, requires_grad=True)
+    out = t**2
+    assert out.dtype == data.dtype and np.array_equal(out.data, data * data)
+    assert out.parents[1].item() == 2  # the exponent is still a constant node of the graph
+    out.sum().backward()
+    assert np.array_equal(t.grad.data, data * 2)
