@@ -365,9 +365,11 @@ class Value(GraphNode):
         return f"Value({', '.join(parts)})"
 
     # ------------------------------------------------------------------ arithmetic
+    # + - * test for a float operand before calling _operand: one call less per op in
+    # expressions like x * 1.0001 + 0.0001.
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
-            other = _operand(other, "+", self)
+            other = _constant(other) if type(other) is float else _operand(other, "+", self)
         return _result(self.data + other.data, (self, other), ADD)
 
     def __radd__(self, other: Number) -> Value:
@@ -375,7 +377,7 @@ class Value(GraphNode):
 
     def __sub__(self, other: Operand) -> Value:
         if type(other) is not Value:
-            other = _operand(other, "-", self)
+            other = _constant(other) if type(other) is float else _operand(other, "-", self)
         return _result(self.data - other.data, (self, other), SUB)
 
     def __rsub__(self, other: Number) -> Value:
@@ -383,7 +385,7 @@ class Value(GraphNode):
 
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
-            other = _operand(other, "*", self)
+            other = _constant(other) if type(other) is float else _operand(other, "*", self)
         return _result(self.data * other.data, (self, other), MUL)
 
     def __rmul__(self, other: Number) -> Value:
