@@ -37,7 +37,13 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
         args: tuple[Any, ...] = parents
         out: Any = self
     else:
-        args = tuple([p.data for p in parents])
+        # Unrolled for one and two parents: a comprehension is a function call in 3.11.
+        if len(parents) == 2:
+            args = (parents[0].data, parents[1].data)
+        elif len(parents) == 1:
+            args = (parents[0].data,)
+        else:
+            args = tuple([p.data for p in parents])
         out = self.data
     ctx = self._ctx
     for parent, vjp in zip(parents, self._op.vjps):
@@ -743,13 +749,13 @@ class Tensor(GraphNode):
     # ------------------------------------------------------------------ reductions
     def _reduction_shapes(self, axis: Any, name: str) -> tuple[Any, tuple[int, ...]]:
         """Normalised axes and the shape with the reduced axes kept as size 1."""
-        if axis is None:
-            axes = tuple(range(self.ndim))
-        else:
-            raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-            axes = tuple(_norm_axis(a, self.ndim, name) for a in raw)
-            if len(set(axes)) != len(axes):
-                raise ValueError(f"Tensor.{name}: repeated axis in {axis!r}")
+        if axis is None:  # the common case (a loss), without the loop below
+            ndim = self.data.ndim
+            return tuple(range(ndim)), (1,) * ndim
+        raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        axes = tuple(_norm_axis(a, self.ndim, name) for a in raw)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"Tensor.{name}: repeated axis in {axis!r}")
         kept = tuple(1 if i in axes else n for i, n in enumerate(self.shape))
         return axes, kept
 
