@@ -286,7 +286,15 @@ def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
 POW = _Op("pow", _pow_base, _pow_exponent)
 EXP = _Op("exp", lambda g, out, x, c: g * out)
 LOG = _Op("log", lambda g, out, x, c: g / x[0])
-SQRT = _Op("sqrt", lambda g, out, x, c: g / (out * 2))
+
+
+def _sqrt_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    # sqrt'(0) is infinite: inf there (as x ** 0.5 gives), without NumPy's divide warning.
+    with np.errstate(divide="ignore"):
+        return g / (out * 2)
+
+
+SQRT = _Op("sqrt", _sqrt_grad)
 ABS = _Op("abs", lambda g, out, x, c: g * np.sign(_raw(x[0])))
 SIN = _Op("sin", lambda g, out, x, c: g * _cos(x[0]))
 COS = _Op("cos", lambda g, out, x, c: -g * _sin(x[0]))

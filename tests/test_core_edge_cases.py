@@ -59,6 +59,7 @@ def test_pow_at_base_zero_has_the_limits_as_gradients(make: object) -> None:
         warnings.simplefilter("error")
         assert grad_of(lambda x: x**0, 0.0) == 0.0  # a constant
         assert grad_of(lambda x: x**0.5, 0.0) == np.inf  # vertical slope, as sqrt
+        assert grad_of(lambda x: x.sqrt(), 0.0) == np.inf
         assert grad_of(lambda x: x**2.0, 0.0) == 0.0
         assert grad_of(lambda x: x**1.0, 0.0) == 1.0
         assert grad_of(lambda x: 0.0**x if isinstance(x, Value) else Tensor([0.0]) ** x, 2.0) == 0.0
