@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import viz
-from autograd_core import Tensor, Value, scope
+from autograd_core import Tensor, Value, dot, scope
 from autograd_core.engine import topological_order
 from viz.dot import _node_stmt, _node_stmts
 from viz.plan import GraphPlan, Options
@@ -234,6 +234,17 @@ def test_edge_labels_carry_the_local_gradients_of_a_value_graph() -> None:
     expected = s.data * (1 - s.data)
     assert labels[("e", "s")] == f"{expected:.3g}"
     assert "label=" not in viz.to_dot(s).source.split("->", 1)[1]  # off by default
+
+
+def test_a_dot_node_is_drawn_with_one_labelled_edge_per_operand() -> None:
+    w = [Value(0.5, label="w0"), Value(-2.0, label="w1")]
+    x = [Value(3.0, label="x0"), Value(4.0, label="x1")]
+    z = dot(w, x, Value(1.0, label="b"))
+    z.label = "z"
+    _, edges = parse(viz.to_dot(z, edge_labels="local_grad").source)
+    labels = {t: text_of(re.search(r"label=<(.*)>", a).group(1)) for t, h, a in edges}  # type: ignore[union-attr]
+    # d z / d w_i = x_i, d z / d x_i = w_i, d z / d b = 1
+    assert labels == {"w0": "3", "x0": "0.5", "w1": "4", "x1": "-2", "b": "1"}
 
 
 def test_edge_labels_name_the_rule_on_a_tensor_graph() -> None:
