@@ -629,8 +629,10 @@ class Tensor(GraphNode):
         square = isinstance(other, (int, float)) and other == 2
         if not isinstance(other, Tensor):
             other = _as_tensor(other, "**", self)
-        # x * x, correctly rounded as pow(x, 2) is, and several times cheaper.
-        data = np.square(self.data) if square else _pow(self.data, other.data)
+        # x * x, correctly rounded as pow(x, 2) is, and several times cheaper. (Floats only:
+        # on masks and integers np.square's result type differs from np.power's.)
+        fast = square and self.data.dtype.kind == "f"
+        data = np.square(self.data) if fast else _pow(self.data, other.data)
         return _result(data, (self, other), POW, 2 if square else None)
 
     def __rpow__(self, other: Operand) -> Tensor:

@@ -829,3 +829,8 @@ def test_square_is_exactly_x_times_x_and_keeps_the_dtype(dtype: type) -> None:
     assert out.parents[1].item() == 2  # the exponent is still a constant node of the graph
     out.sum().backward()
     assert np.array_equal(t.grad, data * 2)
+
+
+def test_squaring_a_mask_keeps_numpys_power_result_type() -> None:
+    mask = np.array([True, False])
+    assert (Tensor(mask) ** 2).dtype == np.power(mask, np.asarray(2)).dtype
