@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 from . import engine
@@ -521,20 +521,25 @@ class Value(GraphNode):
         return _constant(float(grad)) if create_graph else float(grad)
 
 
-# dot's parents are (w0, x0, w1, x1, ..., [bias]): an odd count means a bias is last.
+# dot's parents are ([bias,] w0, x0, w1, x1, ...): an odd count means a bias comes first.
+# That is also the order in which the chain w0*x0 + ... + bias, backpropagated by this
+# engine, hands out its shares (the last + first, then the products from the left), so a
+# Value used several times sums its shares in the same order and gets the same gradient.
 def _dot_local(n: Value) -> tuple[float, ...]:
-    # d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1
+    # d/dbias = 1, d/dw_i = x_i, d/dx_i = w_i
     parents = n._parents
-    pairs = len(parents) & ~1
-    local = [p.data for w, x in zip(parents[0:pairs:2], parents[1:pairs:2]) for p in (x, w)]
-    return (*local, 1.0) if len(parents) & 1 else tuple(local)
+    bias = len(parents) & 1
+    pairs = iter(parents[bias:])
+    local = [p.data for w, x in zip(pairs, pairs) for p in (x, w)]
+    return (1.0, *local) if bias else tuple(local)
 
 
 def _dot_graph_local(n: Value) -> tuple[Value, ...]:
     parents = n._parents
-    pairs = len(parents) & ~1
-    local = [p for w, x in zip(parents[0:pairs:2], parents[1:pairs:2]) for p in (x, w)]
-    return (*local, _constant(1.0)) if len(parents) & 1 else tuple(local)
+    bias = len(parents) & 1
+    pairs = iter(parents[bias:])
+    local = [p for w, x in zip(pairs, pairs) for p in (x, w)]
+    return (_constant(1.0), *local) if bias else tuple(local)
 
 
 def _push_dot(node: Value, create_graph: bool, anomaly: bool) -> None:
@@ -542,16 +547,16 @@ def _push_dot(node: Value, create_graph: bool, anomaly: bool) -> None:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
     parents = node._parents
-    pairs = iter(parents)  # zip(pairs, pairs) walks it two at a time; a bias is left over
-    for w, x in zip(pairs, pairs):
+    operands = iter(parents)
+    if len(parents) & 1:
+        bias = next(operands)
+        if bias._op is not CONST:
+            bias.grad += upstream
+    for w, x in zip(operands, operands):  # two at a time
         if w._op is not CONST:
             w.grad += upstream * x.data
         if x._op is not CONST:
             x.grad += upstream * w.data
-    if len(parents) & 1:
-        bias = parents[-1]
-        if bias._op is not CONST:
-            bias.grad += upstream
 
 
 DOT = _Op("dot", _dot_local, _dot_graph_local, _push_dot)
@@ -569,22 +574,31 @@ def _dot_operand(x: Any, role: str) -> Value:
 
 
 def dot(
-    weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None
+    weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | None = None
 ) -> Value:
     """``weights[0]*inputs[0] + ... + weights[n-1]*inputs[n-1] (+ bias)`` as one node.
 
-    The same number and gradients as the chain of ``*`` and ``+`` nodes it stands for
-    (summed in the same order, left to right, bias last), with one node instead of 2n: a
-    neuron in one step of the graph, several times faster to build and backpropagate.
-    Numbers are constants.
+    The same number and gradients as the chain of ``*`` and ``+`` nodes it stands for (the
+    products are summed left to right and the bias added last, as the chain does), with one
+    node instead of 2n: a neuron in one step of the graph, several times faster to build
+    and backpropagate. Numbers are constants. Its parents are ``(bias, w0, x0, w1, x1, ...)``
+    (without a bias, ``(w0, x0, ...)``), as ``torch.addmm`` takes the bias first.
     """
-    if len(weights) != len(inputs) or not len(weights):
+    if not isinstance(weights, (list, tuple)):
+        weights = list(weights)
+    if not isinstance(inputs, (list, tuple)):
+        inputs = list(inputs)
+    if len(weights) != len(inputs) or not weights:
         raise ValueError(
             f"dot: weights and inputs must have the same, non-zero length; got "
             f"{len(weights)} weights and {len(inputs)} inputs"
         )
     parents: list[Value] = []
     add = parents.append
+    bias_node = None
+    if bias is not None:
+        bias_node = bias if isinstance(bias, Value) else _dot_operand(bias, "the bias")
+        add(bias_node)
     # -0.0 is the exact identity of IEEE addition (0.0 would turn a -0.0 sum into 0.0).
     total = -0.0
     for w, x in zip(weights, inputs):
@@ -595,12 +609,9 @@ def dot(
         total += w.data * x.data  # left to right, as the chain of nodes would sum
         add(w)
         add(x)
-    if bias is not None:
-        if not isinstance(bias, Value):
-            bias = _dot_operand(bias, "the bias")
-        total += bias.data
-        add(bias)
-    # Usually the first weight is a parameter: skip building the generator then.
+    if bias_node is not None:
+        total += bias_node.data
+    # Usually the first operand is a parameter: skip building the generator then.
     recorded = parents[0]._op is not CONST or any(p._op is not CONST for p in parents)
     return _result(total, tuple(parents), DOT, recorded)
 

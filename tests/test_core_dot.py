@@ -49,6 +49,37 @@ def test_same_number_and_gradients_as_the_chain_of_nodes(
     assert results[0] == results[1]  # exactly: same products, same order of additions
 
 
+@given(st.data())
+def test_a_value_used_several_times_gets_the_chains_gradient_exactly(data: st.DataObject) -> None:
+    # Operands drawn from a pool of three Values, so weights, inputs and bias repeat; each
+    # Value must sum its shares in the chain's order (an ulp apart otherwise).
+    numbers = data.draw(st.lists(finite_floats(), min_size=3, max_size=3))
+    n = data.draw(st.integers(1, 5))
+    picks = data.draw(st.lists(st.integers(0, 2), min_size=2 * n + 1, max_size=2 * n + 1))
+    results = []
+    for build in (dot, _chain):
+        pool = [Value(v) for v in numbers]
+        ops = [pool[i] for i in picks]
+        out = build(ops[:n], ops[n : 2 * n], ops[-1])
+        out.backward()
+        results.append((out.data, [v.grad for v in pool]))
+    assert results[0] == results[1]
+
+
+def test_the_reviewers_repeated_bias_case() -> None:
+    grads = []
+    for build in (dot, _chain):
+        a = Value(1.0)
+        build([a, a], [Value(-0.3, requires_grad=False)] * 2, a).backward()
+        grads.append(a.grad)
+    assert grads[0] == grads[1] == 1.0 + -0.3 + -0.3
+
+
+def test_takes_any_iterables() -> None:
+    w, x = [Value(2.0), Value(3.0)], [Value(4.0), Value(5.0)]
+    assert dot(iter(w), (v for v in x), 1.0).data == 2.0 * 4.0 + 3.0 * 5.0 + 1.0
+
+
 @given(pairs, finite_floats())
 def test_matches_finite_differences(pair: tuple[list[float], list[float]], bias: float) -> None:
     ws, xs = pair
@@ -83,8 +114,8 @@ def test_parents_and_local_gradients_in_pairs() -> None:
     w0, x0, w1, x1, b = Value(2.0), Value(3.0), Value(-1.0), Value(4.0), Value(0.5)
     out = dot([w0, w1], [x0, x1], b)
     assert out.op == "dot"
-    assert out.parents == (w0, x0, w1, x1, b)
-    assert out.local_grads == (3.0, 2.0, 4.0, -1.0, 1.0)
+    assert out.parents == (b, w0, x0, w1, x1)  # the bias first, as torch.addmm takes it
+    assert out.local_grads == (1.0, 3.0, 2.0, 4.0, -1.0)
     assert out.data == 2.0 * 3.0 + -1.0 * 4.0 + 0.5
     without_bias = dot([w0, w1], [x0, x1])
     assert without_bias.parents == (w0, x0, w1, x1)
@@ -99,7 +130,7 @@ def test_numbers_are_constants_and_are_not_differentiated() -> None:
     out.backward()
     assert w.grad == 5.0 + 3.0
     assert x.grad == 0.0  # a constant input keeps its zero gradient
-    assert [p.is_constant for p in out.parents] == [False, True, True, False, True]
+    assert [p.is_constant for p in out.parents] == [True, False, True, True, False]
 
 
 def test_a_differentiable_operand_anywhere_records_the_node() -> None:

@@ -131,7 +131,7 @@ def test_fused_neuron_is_one_dot_node_with_the_same_parameters_and_state() -> No
     out = fused(x)
     (z,) = out.parents
     assert out.op == "relu" and z.op == "dot"
-    assert z.parents[-1] is fused.b and [z.parents[i] for i in (0, 2, 4)] == list(fused.w)
+    assert z.parents[0] is fused.b and [z.parents[i] for i in (1, 3, 5)] == list(fused.w)
     assert z.scope == ("Neuron",)
     assert out.data == plain(x).data
     nodes = {len(topological_order(m(x))) for m in (plain, fused)}
