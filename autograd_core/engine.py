@@ -39,9 +39,9 @@ def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
     Iterative depth-first post-order, so graphs millions of nodes deep work. Nodes in
     ``stop_at`` are treated as leaves: their parents are not visited.
     """
-    # Sets hold the nodes themselves: hashing is by identity for both node types (Tensor keeps
-    # object.__hash__ although its == is elementwise), and identity hashes of live objects
-    # never collide, so == is never called. This is twice as fast as sets of id()s.
+    # Sets hold the nodes themselves: nodes hash by identity (GraphNode sees to it, for
+    # subclasses too, although Tensor's == is elementwise), and identity hashes of live
+    # objects never collide, so == is never called. Twice as fast as sets of id()s.
     boundary = set(stop_at)
     order: list[Any] = []
     visited: set[Any] = set()

@@ -10,6 +10,20 @@ class GraphNode:
 
     __slots__ = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The engine keeps nodes in sets: a node must hash by identity. A class that defines
+        # == (Tensor's is elementwise) gets __hash__ = None from Python; give it identity
+        # back. A hash of its own would merge distinct nodes, so that is refused.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__hash__", object.__hash__)
+        if own is None:
+            cls.__hash__ = object.__hash__  # type: ignore[method-assign]
+        elif own is not object.__hash__:
+            raise TypeError(
+                f"{cls.__name__} defines __hash__: graph nodes must hash by identity (the "
+                "engine keeps them in sets); remove __hash__ (== may stay)"
+            )
+
     _parents: tuple[Any, ...]
     _op: Any
     _scope: tuple[str, ...]

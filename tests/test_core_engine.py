@@ -365,11 +365,59 @@ def test_call_in_scope_records_the_path_and_restores_the_state() -> None:
         call_in_scope("layer", lambda: {}["missing"])
     assert current_scope() == () and is_grad_enabled()
 
-    def leaves_a_block_open() -> None:
-        scope("dangling").__enter__()  # a with-block that never exits (e.g. a paused generator)
+    with pytest.raises(ValueError, match="non-empty string"):
+        call_in_scope("", lambda: None)
 
-    call_in_scope("layer", leaves_a_block_open)
-    assert current_scope() == ()  # restored to what it was, whatever the body left behind
+
+def test_call_in_scope_unwinds_like_the_with_block_when_the_body_leaves_one_open() -> None:
+    # A paused generator holding a with-block: leaving the call and closing the generator
+    # later must unwind one level each, as with ``with scope()``, and end balanced.
+    def paused() -> Any:
+        with no_grad():
+            yield
+
+    def body() -> Any:
+        generator = paused()
+        next(generator)
+        return generator
+
+    for call in (
+        lambda: call_in_scope("m", body),
+        lambda: _with_scope("m", body),
+    ):
+        with scope("outer"):
+            generator = call()
+            assert current_scope() == ("outer", "m")  # the generator's block is still open
+            generator.close()
+            assert current_scope() == ("outer",) and is_grad_enabled()
+        assert current_scope() == ()
+
+
+def _with_scope(name: str, func: Callable[[], Any]) -> Any:
+    with scope(name):
+        return func()
+
+
+def test_node_subclasses_that_define_eq_still_backpropagate() -> None:
+    class ByValue(Value):
+        __slots__ = ()
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Value) and self.data == other.data
+
+    c, d = ByValue(2.0), ByValue(2.0)  # equal, but two different nodes
+    out = (c * c) * (d * 2.0)
+    assert len(topological_order(out)) == 6
+    out.backward()
+    assert (c.grad, d.grad) == (2 * 2.0 * 2.0 * 2.0, 2.0 * 2.0 * 2.0)
+
+
+def test_node_subclasses_may_not_hash_by_value() -> None:
+    with pytest.raises(TypeError, match="graph nodes must hash by identity"):
+
+        class Hashed(Tensor):
+            def __hash__(self) -> int:
+                return 0
 
 
 def test_sets_of_nodes_never_compare_tensors_with_eq(monkeypatch: pytest.MonkeyPatch) -> None:
