@@ -462,7 +462,7 @@ class Tensor(GraphNode):
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_op", "_ctx", "_scope")
     __array_ufunc__ = None  # NumPy defers to our reflected operators
-    __hash__ = object.__hash__  # identity, although == is elementwise
+    # Hashes by identity although == is elementwise: GraphNode restores object.__hash__.
 
     data: np.ndarray
     grad: Any

@@ -18,7 +18,7 @@ from autograd_core import Value, dot
 
 from .init import RNG
 from .init import weights as init_weights
-from .layers import ACTIVATIONS, activate, check_activation
+from .layers import ACTIVATIONS, check_activation
 from .module import Module, ModuleList, ParameterList, ScalarParameter
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -57,15 +57,16 @@ class Neuron(Module):
         weights: Sequence[Value] = params._items if type(params) is ParameterList else list(params)
         if len(x) != len(weights):
             raise ValueError(f"Neuron({len(weights)} inputs): got an input of length {len(x)}")
+        # The activation's function itself: activate() would also check for a list.
+        apply = ACTIVATIONS[self.activation or "linear"]
         if self.fused:
-            # The activation's function looked up directly: activate() also handles lists.
-            out: Value = ACTIVATIONS[self.activation or "linear"](dot(weights, x, self.b))
+            out: Value = apply(dot(weights, x, self.b))
             return out
         # Same order as the blog's W @ X + b: products summed left to right, then the bias.
         z = weights[0] * x[0]
         for w, xi in zip(weights[1:], x[1:]):
             z = z + w * xi
-        out = activate(self.activation, z + self.b)
+        out = apply(z + self.b)
         return out
 
     def extra_repr(self) -> str:
