@@ -13,7 +13,7 @@ operation that made it, which knows how to push the node's gradient into its par
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -33,16 +33,14 @@ class Node(Protocol):
     def _seed(self, grad: Any, create_graph: bool) -> Any: ...
 
 
-def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
+def topological_order(root: Any) -> list[Any]:
     """Every node reachable from ``root``, each listed after all of its parents.
 
-    Iterative depth-first post-order, so graphs millions of nodes deep work. Nodes in
-    ``stop_at`` are treated as leaves: their parents are not visited.
+    Iterative depth-first post-order, so graphs millions of nodes deep work.
     """
     # Sets hold the nodes themselves: nodes hash by identity (GraphNode sees to it, for
     # subclasses too, although Tensor's == is elementwise), and identity hashes of live
     # objects never collide, so == is never called. Twice as fast as sets of id()s.
-    boundary = set(stop_at)
     order: list[Any] = []
     visited: set[Any] = set()
     # A None on the stack means "all parents of the node below me are done: emit it".
@@ -62,8 +60,6 @@ def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
         seen(node)
         push(node)
         push(None)
-        if boundary and node in boundary:
-            continue
         for parent in node._parents:
             if parent not in visited:
                 if parent._parents:
@@ -74,11 +70,11 @@ def topological_order(root: Any, stop_at: Iterable[Any] = ()) -> list[Any]:
     return order
 
 
-def _run(order: Sequence[Any], create_graph: bool, boundary: set[Any]) -> None:
+def _run(order: Sequence[Any], create_graph: bool) -> None:
     """Step 3: from the root back to the leaves, push each node's gradient to its parents."""
     anomaly = _STATE.get().anomaly
     for node in reversed(order):
-        if node._parents and not (boundary and node in boundary):
+        if node._parents:
             node._op.backprop(node, create_graph, anomaly)
 
 
@@ -105,9 +101,9 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
             root.grad = root.grad + seed if root.grad is not None else seed
         if create_graph:
             with enable_grad():
-                _run(order, True, set())
+                _run(order, True)
         else:
-            _run(order, False, set())
+            _run(order, False)
     except BaseException:
         for leaf, old in leaves:
             leaf.grad = old
@@ -115,15 +111,13 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
 
 
 @contextmanager
-def _scratch_pass(
-    root: Any, grad: Any, create_graph: bool, stop_at: Sequence[Any] = ()
-) -> Iterator[list[Any]]:
+def _scratch_pass(root: Any, grad: Any, create_graph: bool) -> Iterator[list[Any]]:
     """A pass that starts every gradient (leaves too) at zero and puts them all back after.
 
     Yields the order with the root seeded; what the caller runs in between changes nothing
     that outlives the block.
     """
-    order = topological_order(root, stop_at)
+    order = topological_order(root)
     saved = [node.grad for node in order]
     try:
         zero = root._zero_grad()
@@ -139,20 +133,34 @@ def _scratch_pass(
 def gradients(
     root: Any, inputs: Sequence[Any], grad: Any = None, create_graph: bool = False
 ) -> list[Any]:
-    """d root / d input for each of ``inputs``, leaving every ``.grad`` as it was.
+    """The total derivative d root / d input for each of ``inputs`` (as
+    ``torch.autograd.grad``), leaving every ``.grad`` as it was.
 
-    The walk stops at the inputs, so they may be interior nodes of a larger graph (this is
-    what lets ``grad(grad(f))`` nest).
+    Inputs may be interior nodes of a larger graph and may depend on one another: for
+    ``y = x * 3; z = y * x`` it gives dz/dx = 12 (both paths) and dz/dy = 2. Only nodes with
+    an input among their ancestors push gradients, so a graph built before the inputs (the
+    outer function of a nested ``grad``) costs a walk, not a backward pass.
     """
-    boundary = set(inputs)
-    with _scratch_pass(root, grad, create_graph, inputs) as order:
+    with _scratch_pass(root, grad, create_graph) as order:
+        path = _downstream_of(order, set(inputs))
         if create_graph:
             with enable_grad():
-                _run(order, True, boundary)
+                _run(path, True)
         else:
-            _run(order, False, boundary)
+            _run(path, False)
         reached = set(order)
         return [node.grad if node in reached else node._zero_grad() for node in inputs]
+
+
+def _downstream_of(order: Sequence[Any], sources: set[Any]) -> list[Any]:
+    """The nodes of ``order`` that are in ``sources`` or have one among their ancestors."""
+    reach: set[Any] = set()
+    keep = []
+    for node in order:  # parents come before children
+        if node in sources or any(parent in reach for parent in node._parents):
+            reach.add(node)
+            keep.append(node)
+    return keep
 
 
 def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:

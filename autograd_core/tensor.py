@@ -231,11 +231,20 @@ def _binary(
     def checked(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
             return fn(a, b)
-        except ValueError:
-            raise ValueError(
-                f"Tensor {opname}: shapes {a.shape} and {b.shape} do not broadcast; "
-                "align them with reshape, transpose or a size-1 axis (NumPy broadcasting rules)"
-            ) from None
+        except ValueError as exc:
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise ValueError(
+                    f"Tensor {opname}: shapes {a.shape} and {b.shape} do not broadcast; align "
+                    "them with reshape, transpose or a size-1 axis (NumPy broadcasting rules)"
+                ) from None
+            if opname == "**":  # NumPy refuses integers to negative integer powers
+                raise ValueError(
+                    f"Tensor **: {a.dtype} to a negative integer power is not an integer; "
+                    "use a float exponent (t ** -1.0) or a float Tensor (t.astype(np.float64))"
+                ) from None
+            raise ValueError(f"Tensor {opname}: {exc}") from None
 
     return checked
 
@@ -260,27 +269,25 @@ def _where(condition: np.ndarray, x: Any, y: Any) -> Any:
 
 
 def _pow_base(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    """d(a ** b)/da = b * a ** (b - 1), 0 where b == 0 (a ** 0 is constant), as PyTorch.
+
+    At a == 0 the formula's IEEE value is the limit (inf with b's sign for b < 1), so the
+    warnings NumPy gives on the way there are expected, not a sign of trouble."""
     if c == 2:  # squares are everywhere (losses): 2 * a * g without computing a ** 1
         return g * (x[0] * 2)
-    a, b = _raw(x[0]), _raw(x[1])
-    at_zero = (a == 0) & (b < 1)
-    if not np.any(at_zero) and not np.any(b == 0):
-        return g * x[1] * x[0] ** (x[1] - 1)
-    # At a == 0: b * a ** (b - 1) is inf for 0 < b < 1 (as sqrt'(0)); a ** 0 is constant.
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         general = g * x[1] * x[0] ** (x[1] - 1)
-    limit = np.where(b == 0, 0.0, np.where(at_zero, np.inf, 0.0)).astype(a.dtype)
-    return _where((b == 0) | at_zero, g * limit, general)
+        constant = _raw(x[1]) == 0
+        return _where(constant, g * 0.0, general) if constant.any() else general
 
 
 def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    a = _raw(x[0])
-    if not np.any(a == 0):
-        return g * out * _log(x[0])
-    # d(a ** b)/db = a ** b * log(a) tends to 0 as a -> 0 (for b > 0).
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """d(a ** b)/db = a ** b * log(a): 0 at a == 0 for b >= 0 (the limit), -inf for b < 0,
+    nan for a < 0 (log undefined), as PyTorch."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         general = g * out * _log(x[0])
-    return _where(a == 0, g * 0.0, general)
+        limit = (_raw(x[0]) == 0) & (_raw(x[1]) >= 0)
+        return _where(limit, g * 0.0, general) if limit.any() else general
 
 
 POW = _Op("pow", _pow_base, _pow_exponent)
@@ -300,7 +307,8 @@ SIN = _Op("sin", lambda g, out, x, c: g * _cos(x[0]))
 COS = _Op("cos", lambda g, out, x, c: -g * _sin(x[0]))
 TANH = _Op("tanh", lambda g, out, x, c: g * (1 - out * out))
 SIGMOID = _Op("sigmoid", lambda g, out, x, c: g * (out * (1 - out)))
-RELU = _Op("relu", lambda g, out, x, c: g * (_raw(x[0]) > 0))
+# "not x <= 0" rather than "x > 0": the gradient passes through a NaN, as in PyTorch.
+RELU = _Op("relu", lambda g, out, x, c: g * ~(_raw(x[0]) <= 0))
 # ctx holds the mask of inputs inside [low, high]: the gradient passes only there.
 CLIP = _Op("clip", lambda g, out, x, c: g * c)
 
@@ -399,10 +407,18 @@ MEAN = _Op("mean", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
 MAX = _Op("max", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
 MIN = _Op("min", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
 BROADCAST = _Op("broadcast_to", lambda g, out, x, c: _unbroadcast(g, c))
-LOGSUMEXP = _Op(
-    "logsumexp",
-    lambda g, out, x, c: _expand(g, c) * _exp(x[0] - _expand(out, c)),
-)
+
+
+def _logsumexp_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    # softmax(x) from the forward's shift rather than exp(x - out): out has rounded away
+    # log(n) when |x| is huge, and exp(x - out) would give 1 to every tied maximum.
+    kept, shape, axes, shift = c
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = _exp(x[0] - shift)
+        return _expand(g, (kept, shape)) * (e / e.sum(axis=axes, keepdims=True))
+
+
+LOGSUMEXP = _Op("logsumexp", _logsumexp_grad)
 SOFTMAX = _Op(
     "softmax",
     lambda g, out, x, c: out * (g - (g * out).sum(axis=c, keepdims=True)),
@@ -741,7 +757,7 @@ class Tensor(GraphNode):
         return _result(data, (self,), SIGMOID)
 
     def relu(self) -> Tensor:
-        """max(0, x); its derivative at 0 is taken as 0."""
+        """max(0, x); its derivative at 0 is taken as 0; NaN stays NaN (gradient 1)."""
         return _result(np.maximum(self.data, 0), (self,), RELU)
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
@@ -762,12 +778,27 @@ class Tensor(GraphNode):
         if axis is None:  # the common case (a loss), without the loop below
             ndim = self.data.ndim
             return tuple(range(ndim)), (1,) * ndim
-        raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)):
+            raw: tuple[Any, ...] = (axis,)
+        elif isinstance(axis, (tuple, list)):
+            raw = tuple(axis)
+        else:
+            raise TypeError(f"Tensor.{name}: axis must be an int or a tuple of ints, got {axis!r}")
         axes = tuple(_norm_axis(a, self.ndim, name) for a in raw)
         if len(set(axes)) != len(axes):
             raise ValueError(f"Tensor.{name}: repeated axis in {axis!r}")
+        if not self.data.ndim:
+            return (), ()  # a 0-d Tensor: axis 0 or -1 names the element itself (PyTorch)
         kept = tuple(1 if i in axes else n for i, n in enumerate(self.shape))
         return axes, kept
+
+    def _check_nonempty(self, axes: tuple[int, ...], name: str) -> None:
+        """max/min have no value over an axis of length 0 (NumPy and PyTorch refuse too)."""
+        if self.data.size == 0 and any(self.shape[a] == 0 for a in axes):
+            raise ValueError(
+                f"Tensor.{name}: shape {self.shape} has no {name} over axes {axes} (length 0); "
+                "reduce over a non-empty axis, or check the batch is not empty"
+            )
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes by default)."""
@@ -787,51 +818,54 @@ class Tensor(GraphNode):
 
     def _extreme(self, axis: Any, keepdims: bool, name: str) -> Tensor:
         axes, kept = self._reduction_shapes(axis, name)
-        if self.data.size == 0:
-            raise ValueError(f"Tensor.{name}: empty Tensor of shape {self.shape} has no {name}")
-        fn = np.max if name == "max" else np.min
-        best = fn(self.data, axis=axes, keepdims=True)
-        # Ties share the gradient evenly, so the rule is symmetric in tied elements.
-        hits = self.data == best
+        self._check_nonempty(axes, name)
+        x = self.data
+        best = (np.max if name == "max" else np.min)(x, axis=axes, keepdims=True)
+        # The gradient goes where the result came from: to the maxima, or to the NaNs when
+        # a NaN is the result (as PyTorch). Ties share it evenly, so the rule is symmetric.
+        hits = x == best
+        nan_best = best != best
+        if nan_best.any():
+            hits |= (x != x) & nan_best
         share = hits / hits.sum(axis=axes, keepdims=True)
-        data = (
-            best
-            if keepdims
-            else best.reshape([n for i, n in enumerate(self.shape) if i not in axes])
-        )
+        data = best if keepdims else best.reshape(_without(self.shape, axes))
         op = MAX if name == "max" else MIN
         return _result(data, (self,), op, (kept, self.shape, share.astype(self.dtype)))
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; tied maxima share the gradient equally."""
+        """Maximum over ``axis``; tied maxima share the gradient equally (NaN wins)."""
         return self._extreme(axis, keepdims, "max")
 
     def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; tied minima share the gradient equally."""
+        """Minimum over ``axis``; tied minima share the gradient equally (NaN wins)."""
         return self._extreme(axis, keepdims, "min")
 
     def logsumexp(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """log(sum(exp(x))) over ``axis``, stable for large |x|."""
+        """log(sum(exp(x))) over ``axis``, without overflow or warnings for any finite input
+        (-inf over an empty axis, as PyTorch)."""
         axes, kept = self._reduction_shapes(axis, "logsumexp")
         x = self.data
-        shift = np.max(x, axis=axes, keepdims=True)
-        shift = np.where(np.isfinite(shift), shift, 0)
-        data = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
+        shift = _stable_shift(x, axes)
+        # exp(x - max) lies in [0, 1]: x - max may round to -inf (exp gives the 0 it means).
+        with np.errstate(over="ignore", divide="ignore"):
+            data = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
         if not keepdims:
-            data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
-        return _result(data, (self,), LOGSUMEXP, (kept, self.shape))
+            data = data.reshape(_without(self.shape, axes))
+        return _result(data, (self,), LOGSUMEXP, (kept, self.shape, axes, shift))
 
     def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, stable for large |x|."""
+        """exp(x) / sum(exp(x)) along ``axis``, without overflow or warnings for any finite x."""
         axis = _norm_axis(axis, self.ndim, "softmax")
-        e = np.exp(self.data - self.data.max(axis=axis, keepdims=True))
+        with np.errstate(over="ignore"):
+            e = np.exp(self.data - _stable_shift(self.data, axis))
         return _result(e / e.sum(axis=axis, keepdims=True), (self,), SOFTMAX, axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)) along ``axis``, computed as x - logsumexp(x) (stable)."""
+        """log(softmax(x)) along ``axis``, as x - logsumexp(x): no overflow for finite x."""
         axis = _norm_axis(axis, self.ndim, "log_softmax")
         x = self.data
-        shifted = x - x.max(axis=axis, keepdims=True)
+        with np.errstate(over="ignore"):
+            shifted = x - _stable_shift(x, axis)
         data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return _result(data, (self,), LOG_SOFTMAX, axis)
 
@@ -949,6 +983,18 @@ def _norm_axis(axis: Any, ndim: int, name: str) -> int:
     return int(axis) % max(ndim, 1)
 
 
+def _without(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
+    """``shape`` with the reduced ``axes`` dropped (a reduction without keepdims)."""
+    return [n for i, n in enumerate(shape) if i not in axes]
+
+
+def _stable_shift(x: np.ndarray, axes: Any) -> np.ndarray:
+    """The maximum over ``axes`` (kept), 0 where it is not finite or the axis is empty:
+    subtracting it keeps exp from overflowing (the log-sum-exp trick)."""
+    shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    return np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
+
+
 def _index_key(key: Any) -> Any:
     """Tensors inside an index are replaced by their arrays (indices are not differentiated)."""
     if isinstance(key, Tensor):
@@ -961,7 +1007,8 @@ def _index_key(key: Any) -> Any:
     if isinstance(key, tuple):
         return tuple(_index_key(k) for k in key)
     if isinstance(key, list):
-        return np.asarray(key)
+        # [] selects nothing (NumPy would read it as a float array and refuse it).
+        return np.asarray(key) if key else np.empty(0, dtype=np.intp)
     return key
 
 

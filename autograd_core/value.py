@@ -13,6 +13,8 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any, Union
 
+import numpy as np
+
 from . import engine
 from .context import _STATE, PLAIN
 from .node import GraphNode
@@ -101,7 +103,7 @@ def _push_relu(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     a = node._parents[0]
-    if node.data > 0 and a._op is not CONST:
+    if not node.data <= 0 and a._op is not CONST:
         a.grad += node.grad
 
 
@@ -219,54 +221,55 @@ SQRT = _Op(
 )
 TANH = _Op("tanh", lambda n: (1.0 - n.data * n.data,), lambda n: (1.0 - n * n,))
 SIGMOID = _Op("sigmoid", lambda n: (n.data * (1.0 - n.data),), lambda n: (n * (1.0 - n),))
+# Tested as "x <= 0" so that NaN passes through with gradient 1, as in PyTorch and Tensor.
 RELU = _Op(
     "relu",
-    lambda n: (1.0 if n._parents[0].data > 0 else 0.0,),
-    lambda n: (_constant(1.0 if n._parents[0].data > 0 else 0.0),),
+    lambda n: (0.0 if n._parents[0].data <= 0 else 1.0,),
+    lambda n: (_constant(0.0 if n._parents[0].data <= 0 else 1.0),),
 )
 SIN = _Op("sin", lambda n: (math.cos(n._parents[0].data),), lambda n: (n._parents[0].cos(),))
 COS = _Op("cos", lambda n: (-math.sin(n._parents[0].data),), lambda n: (-n._parents[0].sin(),))
 
 
-def _pow_exponent_local(base: float, out: float, opname: str) -> float:
-    """d(a**b)/db = a**b * log(a): defined for a > 0, and 0 at a == 0 (the limit)."""
-    if base > 0:
-        return out * math.log(base)
-    if base == 0:
-        return 0.0
-    raise ValueError(
-        f"Value {opname}: d(a**b)/db needs log(a), undefined for a={base!r}; "
-        "use a constant exponent (a ** 3) or a positive base"
-    )
+def _pow_base_local(a: float, b: float) -> float:
+    """d(a**b)/da = b * a**(b-1), with PyTorch's values where a float power would raise.
 
-
-def _pow_base_local(a: float, b: float) -> float | None:
-    """d(a**b)/da where the general formula fails (a == 0 or b == 0), else None."""
+    a ** 0 is constant (0); at a == 0 the IEEE limits of a**(b-1): 1 for b == 1, inf with
+    b's sign for b < 1 (a vertical slope, as sqrt'(0)), 0 above.
+    """
     if b == 0.0:
-        return 0.0  # a ** 0 is constant
+        return 0.0
     if a == 0.0 and b < 1.0:
-        return math.inf  # as sqrt'(0): the slope is vertical
-    return None
+        # Python's 0.0 ** negative raises; IEEE pow (NumPy's) gives the signed infinity.
+        with np.errstate(divide="ignore"):
+            return float(b * np.power(np.float64(a), b - 1.0))
+    return b * a ** (b - 1.0)
+
+
+def _pow_exponent_local(a: float, b: float, out: float) -> float:
+    """d(a**b)/db = a**b * log(a): 0 at a == 0 (the limit for b >= 0), nan for a < 0
+    (log undefined; PyTorch gives nan too, and the forward value a**b stays fine)."""
+    if a > 0.0:
+        return out * math.log(a)
+    return 0.0 if a == 0.0 and b >= 0.0 else math.nan
 
 
 def _pow_local(n: Value) -> tuple[float, float]:
     a, b = n._parents
     d_base = _pow_base_local(a.data, b.data)
-    if d_base is None:
-        d_base = b.data * a.data ** (b.data - 1.0)
     if b._op is CONST:
         return (d_base, 0.0)
-    return (d_base, _pow_exponent_local(a.data, n.data, "**"))
+    return (d_base, _pow_exponent_local(a.data, b.data, n.data))
 
 
 def _pow_graph_local(n: Value) -> tuple[Value, Value]:
     a, b = n._parents
-    special = _pow_base_local(a.data, b.data)  # the same special cases as _pow_local
-    d_base = _constant(special) if special is not None else b * a ** (b - 1.0)
+    # The formula b * a**(b-1) as nodes where it is finite; the limits as constants.
+    general = b.data != 0.0 and (a.data != 0.0 or b.data >= 1.0)
+    d_base = b * a ** (b - 1.0) if general else _constant(_pow_base_local(a.data, b.data))
     if b._op is CONST:
         return (d_base, _constant(0.0))
-    _pow_exponent_local(a.data, n.data, "**")  # raises where the derivative is undefined
-    d_exp = n * a.log() if a.data > 0 else _constant(0.0)
+    d_exp = n * a.log() if a.data > 0.0 else _constant(_pow_exponent_local(a.data, b.data, n.data))
     return (d_base, d_exp)
 
 
@@ -470,8 +473,8 @@ class Value(GraphNode):
         return _result(data, (self,), SIGMOID)
 
     def relu(self) -> Value:
-        """max(0, self); its derivative at 0 is taken as 0."""
-        return _result(self.data if self.data > 0 else 0.0, (self,), RELU)
+        """max(0, self); its derivative at 0 is taken as 0; NaN stays NaN (gradient 1)."""
+        return _result(0.0 if self.data <= 0 else self.data, (self,), RELU)
 
     def sin(self) -> Value:
         """Sine."""

@@ -431,7 +431,7 @@ def test_sets_of_nodes_never_compare_tensors_with_eq(monkeypatch: pytest.MonkeyP
     for t in tensors_[1:]:
         total = total * 0.5 + t
     loss = total.sum()
-    assert len(topological_order(loss, stop_at=tensors_[:10])) > 50
+    assert len(topological_order(loss)) > 50
     grads = engine.gradients(loss, tensors_[:10])
     loss.backward()
     assert all(np.array_equal(g, t.grad) for g, t in zip(grads, tensors_[:10]))

@@ -256,11 +256,11 @@ def test_edge_labels_name_the_rule_on_a_tensor_graph() -> None:
     assert {text_of(re.search(r"label=<(.*)>", a).group(1)) for _, _, a in edges} == {"matmul"}  # type: ignore[union-attr]
 
 
-def test_an_undefined_local_gradient_is_labelled_not_raised() -> None:
+def test_an_undefined_local_gradient_is_drawn_as_a_red_nan() -> None:
     a, b = Value(-2.0, label="a"), Value(2.0, label="b")
-    p = a**b  # defined, but d(a**b)/db = a**b * log(a) is not for a < 0
+    p = a**b  # defined, but d(a**b)/db = a**b * log(a) is not for a < 0: nan, as PyTorch
     p.label = "p"
-    assert "undefined" in viz.to_dot(p, edge_labels="local_grad").source
+    assert "<B>nan</B>" in viz.to_dot(p, edge_labels="local_grad").source
 
 
 def test_rankdir_and_precision() -> None:
