@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from .context import _STATE, enable_grad
+from .inplace import CLOCK, check_unmodified
+from .node import GraphNode
 
 __all__ = ["Node", "topological_order", "backward", "backward_steps", "gradients"]
 
@@ -31,6 +33,7 @@ class Node(Protocol):
 
     def _zero_grad(self) -> Any: ...
     def _seed(self, grad: Any, create_graph: bool) -> Any: ...
+    def _check_leaf_grad(self) -> None: ...  # raises unless backward can add into .grad
 
 
 def topological_order(root: Any) -> list[Any]:
@@ -73,8 +76,11 @@ def topological_order(root: Any) -> list[Any]:
 def _run(order: Sequence[Any], create_graph: bool) -> None:
     """Step 3: from the root back to the leaves, push each node's gradient to its parents."""
     anomaly = _STATE.get().anomaly
+    clock = CLOCK[0]
     for node in reversed(order):
         if node._parents:
+            if node._born != clock:  # something was updated in place since node was made
+                check_unmodified(node)
             node._op.backprop(node, create_graph, anomaly)
 
 
@@ -94,6 +100,8 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
         elif node.requires_grad:
             leaves.append((node, node.grad))
     try:
+        for leaf, _ in leaves:
+            leaf._check_leaf_grad()
         seed = root._seed(grad, create_graph)
         if root._parents:
             root.grad = seed
@@ -102,12 +110,29 @@ def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
         if create_graph:
             with enable_grad():
                 _run(order, True)
+            _keep_numbers_inside(order)
         else:
             _run(order, False)
     except BaseException:
         for leaf, old in leaves:
             leaf.grad = old
         raise
+
+
+def _keep_numbers_inside(order: Sequence[Any]) -> None:
+    """After a create_graph pass, interior nodes keep their gradients' numbers, not nodes.
+
+    A gradient node refers back to the graph it came from, so a node holding its own would
+    be a reference cycle that only the cyclic GC frees: a training loop with the GC off
+    would grow without end. Leaves keep nodes (that is what create_graph is for); a leaf
+    and its gradient also form a cycle until the gradient is reset (``zero_grad``), as
+    PyTorch documents for its ``backward(create_graph=True)``.
+    """
+    for node in order:
+        if node._parents:
+            grad = node.grad
+            if isinstance(grad, GraphNode):
+                node.grad = grad.data  # type: ignore[attr-defined]  # both node types have it
 
 
 @contextmanager
@@ -176,5 +201,6 @@ def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:
         for node in reversed(order):
             if node._parents:
                 yield node
+                check_unmodified(node)
                 node._op.backprop(node, False, anomaly)
         yield None

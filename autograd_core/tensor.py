@@ -16,6 +16,7 @@ import numpy as np
 
 from . import engine
 from .context import _STATE, PLAIN
+from .inplace import CLOCK, update_in_place
 from .node import GraphNode
 
 __all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
@@ -187,6 +188,7 @@ def _constant(data: np.ndarray) -> Tensor:
     out._op = LEAF
     out._ctx = None
     out._scope = _STATE.get().scope
+    out._modified = out._born = 0
     return out
 
 
@@ -201,6 +203,8 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
     out.label = None
     out._scope = state.scope
     out._ctx = ctx
+    out._modified = 0
+    out._born = CLOCK[0]
     requires_grad = False
     if state.grad_enabled:
         for parent in parents:
@@ -476,7 +480,18 @@ class Tensor(GraphNode):
     ``create_graph``), ``requires_grad``. Float64 by default; float32 data stays float32.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_op", "_ctx", "_scope")
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "label",
+        "_parents",
+        "_op",
+        "_ctx",
+        "_scope",
+        "_modified",
+        "_born",
+    )
     __array_ufunc__ = None  # NumPy defers to our reflected operators
     # Hashes by identity although == is elementwise: GraphNode restores object.__hash__.
 
@@ -488,6 +503,8 @@ class Tensor(GraphNode):
     _op: _Op
     _ctx: Any
     _scope: tuple[str, ...]
+    _modified: int  # the mutation clock at this node's last in-place update (0: never)
+    _born: int  # the mutation clock when this node was computed
 
     def __init__(
         self,
@@ -521,6 +538,7 @@ class Tensor(GraphNode):
         self._op = LEAF
         self._ctx = None
         self._scope = _STATE.get().scope
+        self._modified = self._born = 0
 
     # ------------------------------------------------------------------ inspection
     @property
@@ -692,6 +710,74 @@ class Tensor(GraphNode):
     def __abs__(self) -> Tensor:
         return self.abs()
 
+    # in-place: PyTorch's rules (autograd_core.inplace); the Tensor object stays the same
+    def __iadd__(self, other: Operand) -> Tensor:
+        return update_in_place(self, other, "+=", Tensor.__add__)  # type: ignore[no-any-return]
+
+    def __isub__(self, other: Operand) -> Tensor:
+        return update_in_place(self, other, "-=", Tensor.__sub__)  # type: ignore[no-any-return]
+
+    def __imul__(self, other: Operand) -> Tensor:
+        return update_in_place(self, other, "*=", Tensor.__mul__)  # type: ignore[no-any-return]
+
+    def __itruediv__(self, other: Operand) -> Tensor:
+        return update_in_place(  # type: ignore[no-any-return]
+            self, other, "/=", Tensor.__truediv__
+        )
+
+    def __ipow__(self, other: Operand) -> Tensor:  # type: ignore[misc]
+        return update_in_place(self, other, "**=", Tensor.__pow__)  # type: ignore[no-any-return]
+
+    def _moved(self) -> Tensor:
+        """A new node with this one's data and place in the graph (for an update in place)."""
+        old = _new(Tensor)
+        old.data, old.grad, old.requires_grad, old.label = (
+            self.data,
+            self.grad,
+            self.requires_grad,
+            None,
+        )
+        old._parents, old._op, old._ctx, old._scope = (
+            self._parents,
+            self._op,
+            self._ctx,
+            self._scope,
+        )
+        old._modified, old._born = self._modified, self._born
+        return old
+
+    def _check_update(self, result: Tensor, symbol: str) -> None:
+        if result.shape != self.shape:
+            raise ValueError(
+                f"Tensor {symbol}: the result has shape {result.shape}, but an update in place "
+                f"keeps this Tensor's shape {self.shape}; write x = x {symbol[:-1]} y for a new "
+                "Tensor"
+            )
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise TypeError(
+                f"Tensor {symbol}: the result is {result.dtype} and cannot be stored in this "
+                f"{self.dtype} Tensor; write x = x {symbol[:-1]} y, or cast first (astype)"
+            )
+
+    def _become(self, result: Tensor, symbol: str) -> None:
+        """Turn this node into ``result`` (a recorded update in place)."""
+        self._check_update(result, symbol)
+        if result.dtype != self.dtype:
+            result = result.astype(self.dtype)  # an update keeps the dtype, as in PyTorch
+        self.data, self.grad, self.requires_grad = result.data, None, result.requires_grad
+        self._parents, self._op, self._ctx = result._parents, result._op, result._ctx
+        self._scope = result._scope
+
+    def _assign(self, result: Tensor, symbol: str) -> None:
+        """Write ``result``'s numbers into this Tensor's array (an unrecorded update)."""
+        self._check_update(result, symbol)
+        if not self.data.flags.writeable:
+            raise ValueError(
+                f"Tensor {symbol}: this Tensor's array is read-only (a broadcast view, or an "
+                f"array NumPy lent); write x = x {symbol[:-1]} y for a new Tensor"
+            )
+        np.copyto(self.data, result.data, casting="same_kind")
+
     # comparisons: elementwise, never differentiable
     def _compare(self, other: Any, name: str, fn: Callable[[Any, Any], Any]) -> Tensor:
         other_data = _as_tensor(other, name, self).data
@@ -764,6 +850,12 @@ class Tensor(GraphNode):
         """Values limited to [low, high]; the gradient passes only where x is inside."""
         if low is None and high is None:
             raise ValueError("Tensor.clip: give low, high or both")
+        for name, bound in (("low", low), ("high", high)):
+            if bound is not None and np.asarray(_raw(bound)).dtype.kind not in "biuf":
+                raise TypeError(
+                    f"Tensor.clip: {name} must be a number, an array or None, got "
+                    f"{type(bound).__name__} {bound!r:.40}"
+                )
         x = self.data
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
@@ -952,6 +1044,16 @@ class Tensor(GraphNode):
     def _zero_grad(self) -> None:
         return None
 
+    def _check_leaf_grad(self) -> None:
+        grad = self.grad
+        if grad is None or (isinstance(grad, (np.ndarray, Tensor)) and grad.shape == self.shape):
+            return
+        raise TypeError(
+            f"Tensor.grad: a leaf of shape {self.shape} holds a gradient of "
+            f"{_describe(grad)}; backward adds into it, so it must be None or an array of the "
+            "leaf's shape (reset it with t.grad = None)"
+        )
+
     def _seed(self, grad: Any, create_graph: bool) -> Any:
         if grad is None:
             if self.data.size != 1:
@@ -964,7 +1066,13 @@ class Tensor(GraphNode):
                 np.array(1, dtype=self.dtype) if not self.ndim else np.ones(self.shape, self.dtype)
             )
         else:
-            seed = np.array(_raw(grad), dtype=self.dtype)  # a copy: .grad must not alias it
+            raw = np.asarray(_raw(grad))
+            if raw.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"Tensor.backward(grad): grad must be numbers of the output's shape "
+                    f"{self.shape}, got {type(grad).__name__} {grad!r:.40}"
+                )
+            seed = np.array(raw, dtype=self.dtype)  # a copy: .grad must not alias it
             if seed.shape != self.shape:
                 raise ValueError(
                     f"Tensor.backward(grad): grad has shape {seed.shape}, the output has "
@@ -1128,4 +1236,5 @@ def _rebuild_tensor(
     out = _new(cls)
     out.data, out.grad, out.requires_grad, out.label = data, grad, requires_grad, label
     out._parents, out._op, out._ctx, out._scope = (), LEAF, None, tuple(scope)
+    out._modified = out._born = 0
     return out

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import engine
 from .context import _STATE, PLAIN
+from .inplace import CLOCK, update_in_place
 from .node import GraphNode
 
 __all__ = ["Value", "dot"]
@@ -146,6 +147,7 @@ def _result(
     if recorded:
         out._parents = parents
         out._op = op
+        out._born = CLOCK[0]
     else:
         out._parents = ()
         out._op = CONST
@@ -291,7 +293,7 @@ class Value(GraphNode):
     constants and are not differentiated); ``backward()`` fills ``grad`` of the whole graph.
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op", "_scope")
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_scope", "_modified", "_born")
     __array_ufunc__ = None  # NumPy defers to our reflected operators
 
     data: float
@@ -300,10 +302,13 @@ class Value(GraphNode):
     _parents: tuple[Value, ...]
     _op: _Op
     _scope: tuple[str, ...]
+    _modified: int  # the mutation clock at this node's last in-place update (0: never)
+    _born: int  # the mutation clock when this node was computed
 
     # Slots left unset at creation read as these defaults (creating nodes is the hot path,
-    # and most nodes never get a label, a scope or, until backward, a gradient).
-    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": ()}
+    # and most nodes never get a label, a scope, an update in place or, until backward, a
+    # gradient).
+    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": (), "_modified": 0, "_born": 0}
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -431,6 +436,45 @@ class Value(GraphNode):
     def __abs__(self) -> Value:
         return _result(abs(self.data), (self,), ABS)
 
+    # in-place: PyTorch's rules (autograd_core.inplace); the Value object stays the same
+    def __iadd__(self, other: Operand) -> Value:
+        return update_in_place(self, other, "+=", Value.__add__)  # type: ignore[no-any-return]
+
+    def __isub__(self, other: Operand) -> Value:
+        return update_in_place(self, other, "-=", Value.__sub__)  # type: ignore[no-any-return]
+
+    def __imul__(self, other: Operand) -> Value:
+        return update_in_place(self, other, "*=", Value.__mul__)  # type: ignore[no-any-return]
+
+    def __itruediv__(self, other: Operand) -> Value:
+        return update_in_place(  # type: ignore[no-any-return]
+            self, other, "/=", Value.__truediv__
+        )
+
+    def __ipow__(self, other: Operand) -> Value:
+        return update_in_place(self, other, "**=", Value.__pow__)  # type: ignore[no-any-return]
+
+    def _moved(self) -> Value:
+        """A new node with this one's number and place in the graph (for an update in place)."""
+        old = _new(Value)
+        old.data, old.grad, old._parents, old._op = self.data, self.grad, self._parents, self._op
+        old._scope, old._modified, old._born = self._scope, self._modified, self._born
+        return old
+
+    def _become(self, result: Value, symbol: str) -> None:
+        """Turn this node into ``result`` (a recorded update in place)."""
+        self.data, self.grad, self._parents, self._op = (
+            result.data,
+            0.0,
+            result._parents,
+            result._op,
+        )
+        self._scope = result._scope
+
+    def _assign(self, result: Value, symbol: str) -> None:
+        """Take ``result``'s number (an unrecorded update)."""
+        self.data = result.data
+
     def abs(self) -> Value:
         """|self|; its derivative at 0 is taken as 0 (as ``abs(v)``)."""
         return self.__abs__()
@@ -511,6 +555,16 @@ class Value(GraphNode):
     # engine protocol ------------------------------------------------------------
     def _zero_grad(self) -> float:
         return 0.0
+
+    def _check_leaf_grad(self) -> None:
+        grad = self.grad
+        if grad is None:
+            self.grad = 0.0  # None means "no gradient yet", as for a Tensor (and PyTorch)
+        elif type(grad) is not float and not isinstance(grad, (numbers.Real, Value)):
+            raise TypeError(
+                f"Value.grad: a leaf holds a gradient of type {type(grad).__name__}; backward "
+                "adds into it, so it must be a number (reset it with v.grad = 0.0)"
+            )
 
     def _seed(self, grad: Any, create_graph: bool) -> Any:
         if grad is None:

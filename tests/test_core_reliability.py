@@ -3,6 +3,7 @@ derivatives. The expected values are PyTorch 2.13's (float64), written out as fa
 
 from __future__ import annotations
 
+import gc
 import math
 import warnings
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from autograd_core import Tensor, Value, grad
+from autograd_core import Tensor, Value, grad, no_grad
 from autograd_core.engine import gradients
 
 INF, NAN = math.inf, math.nan
@@ -241,3 +242,144 @@ def test_nested_grad_still_holds_closed_over_variables_fixed() -> None:
     # d/dx [ x * d/dy (x * y) ] = d/dx x**2 = 2x: the inner grad holds x fixed.
     outer = grad(lambda x: x * grad(lambda y: x * y)(x))
     assert outer(3.0) == 6.0
+
+
+# ------------------------------------------------------------------ updates in place
+def num(x: object) -> float:
+    """The single number of a Value, a one-element array or Tensor (None: no gradient, 0)."""
+    if x is None:
+        return 0.0
+    return float(np.asarray(getattr(x, "data", x)).reshape(-1)[0])
+
+
+@pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
+def test_an_update_under_no_grad_changes_the_parameter_itself(
+    make: Callable[[float], object],
+) -> None:
+    p = make(3.0)
+    same_object = p
+    (p * p).backward()  # type: ignore[operator, attr-defined]
+    with no_grad():
+        p -= 0.1 * p.grad  # type: ignore[operator, attr-defined]
+        p *= 2  # type: ignore[operator]
+    assert p is same_object and num(p.data) == pytest.approx((3.0 - 0.6) * 2, rel=1e-15)
+    assert p.requires_grad  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
+@pytest.mark.parametrize("symbol", ["+=", "-=", "*=", "/=", "**="])
+def test_an_in_place_update_of_a_parameter_with_grad_mode_on_raises(
+    make: Callable[[float], object], symbol: str
+) -> None:
+    p = make(3.0)
+    before = num(p.data)  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match="leaf that requires grad.*no_grad"):
+        exec(f"p {symbol} 2.0", {}, {"p": p})
+    assert num(p.data) == before  # type: ignore[attr-defined]  # nothing half-changed
+
+
+@pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
+def test_accumulating_a_loss_in_place_is_recorded(make: Callable[[float], object]) -> None:
+    x = make(2.0)
+    total = make(0.0) * 0  # type: ignore[operator]  # a computed node
+    alias = total
+    for k in range(1, 4):
+        total += x * k  # type: ignore[operator]
+    assert total is alias and num(total) == 12.0  # the same object, updated (as PyTorch)
+    (total.sum() if isinstance(total, Tensor) else total).backward()
+    assert num(x.grad) == 6.0  # type: ignore[attr-defined]  # 1 + 2 + 3
+
+
+@pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
+def test_backward_after_an_input_was_updated_in_place_names_the_node(
+    make: Callable[[float], object],
+) -> None:
+    w = make(3.0)
+    w.label = "w"  # type: ignore[attr-defined]
+    loss = w * w  # type: ignore[operator]
+    loss = loss.sum() if isinstance(loss, Tensor) else loss
+    with no_grad():
+        w -= 1.0  # type: ignore[operator]
+    with pytest.raises(RuntimeError, match=r"operand 0 \('w'\) of (Value '\*'|Tensor 'mul') was"):
+        loss.backward()
+    assert num(w.grad) == 0.0  # type: ignore[attr-defined]  # the failed pass changed nothing
+    again = w * w  # type: ignore[operator]
+    (again.sum() if isinstance(again, Tensor) else again).backward()  # a new forward is fine
+    assert num(w.grad) == 4.0  # type: ignore[attr-defined]
+
+
+def test_a_constant_input_updated_in_place_is_caught_too() -> None:
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    x = Tensor([3.0, 4.0])
+    y = (w * x).sum()
+    x += 1.0  # x requires no grad: allowed, and stamped
+    with pytest.raises(RuntimeError, match="operand 1 of Tensor 'mul' was updated in place"):
+        y.backward()
+
+
+def test_an_update_in_place_keeps_shape_and_dtype_or_says_what_to_write() -> None:
+    x = Tensor(np.ones(3, np.float32))
+    x += np.ones(3)  # float64 operand: the result is stored in float32, as PyTorch
+    assert x.dtype == np.float32 and x.data.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(ValueError, match=r"Tensor \+=: the result has shape \(2, 3\)"):
+        x += np.ones((2, 3))
+    mask = Tensor(np.array([True, False]))
+    with pytest.raises(TypeError, match=r"Tensor \+=: the result is int64"):
+        mask += 1
+    view = Tensor([1.0, 2.0]).broadcast_to((2, 2))
+    with pytest.raises(ValueError, match="read-only"):
+        view += 1.0
+    assert x.data.tolist() == [2.0, 2.0, 2.0]
+
+
+# ------------------------------------------------------------------ clear errors
+def test_bad_backward_and_clip_arguments_name_the_operation() -> None:
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"Tensor.backward\(grad\): grad must be numbers"):
+        (t * 2).backward(grad="a")
+    with pytest.raises(TypeError, match="Tensor.clip: low must be a number"):
+        t.clip("a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Tensor.clip: high must be a number"):
+        t.clip(0.0, "b")  # type: ignore[arg-type]
+    t.grad = np.ones(3)
+    with pytest.raises(TypeError, match=r"Tensor.grad: a leaf of shape \(2,\)"):
+        (t * 2).sum().backward()
+
+
+def test_a_value_grad_reset_to_none_means_zero_and_garbage_is_refused() -> None:
+    v = Value(2.0)
+    y = v * v
+    v.grad = None
+    y.backward()
+    assert v.grad == 4.0
+    v.grad = "x"
+    with pytest.raises(TypeError, match="Value.grad: a leaf holds a gradient of type str"):
+        y.backward()
+    assert v.grad == "x"
+
+
+# ------------------------------------------------------------------ memory
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_create_graph_in_a_loop_does_not_grow_with_the_cyclic_gc_off(kind: str) -> None:
+    w = Value(0.5) if kind == "value" else Tensor(np.full((3, 3), 0.5), requires_grad=True)
+    x = Value(2.0, requires_grad=False) if kind == "value" else Tensor(np.ones((2, 3)))
+
+    def step() -> None:
+        y = w * x if kind == "value" else x @ w
+        loss = y.tanh() * y
+        (loss if kind == "value" else loss.sum()).backward(create_graph=True)
+        w.grad = None  # zero_grad: the leaf lets go of its gradient's graph
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):
+            step()
+        before = len(gc.get_objects())
+        for _ in range(50):
+            step()
+        growth = len(gc.get_objects()) - before
+    finally:
+        if enabled:
+            gc.enable()
+    assert growth < 50, growth  # one leaked graph per step would be hundreds of objects

@@ -1,0 +1,71 @@
+"""In-place updates (``p -= lr * p.grad``) and the check that makes them safe, for both
+node types, with PyTorch's rules.
+
+- Under ``no_grad()``, or when nothing involved requires a gradient, ``x -= y`` writes the
+  new numbers into ``x`` itself: every reference to ``x`` (a model's registered parameter)
+  sees them.
+- With grad mode on, a leaf that requires a gradient refuses (as PyTorch): updating it
+  would cut it from the graph it feeds.
+- With grad mode on, a computed node (``loss += term``) becomes the new result in place,
+  and a fresh node takes its old place in the graph, so the graph stays right.
+- A node stamps the mutation clock when it is created; an in-place update stamps the
+  updated node. Backward checks, at each node, that neither it nor its operands were
+  updated after it was created: their numbers (which its rule reads) would be the new
+  ones. The check costs one comparison per node while nothing has been updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .context import _STATE
+
+__all__ = ["CLOCK", "update_in_place", "check_unmodified"]
+
+# Count of in-place updates so far, in a list so node creation reads it without a global
+# statement. Nodes record it as ``_born``; an update sets the node's ``_modified`` to it.
+CLOCK = [0]
+
+
+def update_in_place(
+    node: Any, other: Any, symbol: str, out_of_place: Callable[[Any, Any], Any]
+) -> Any:
+    """``node <symbol>= other`` in place (see the module's rules); returns ``node``."""
+    other_records = getattr(other, "requires_grad", False) is True
+    recording = _STATE.get().grad_enabled and (node.requires_grad or other_records)
+    kind = type(node).__name__
+    if recording and node.requires_grad and not node._parents:
+        raise RuntimeError(
+            f"{kind} {symbol}: a leaf that requires grad (a parameter) cannot be updated in "
+            f"place while grad mode is on; update it under no_grad() (`with no_grad(): "
+            f"p {symbol} ...`), or write `p = p {symbol[:-1]} ...` for a new node"
+        )
+    if recording:
+        # A new node takes the old one's place in the graph built so far; ``node`` itself
+        # becomes the result. Nodes that used the old ``node`` see the stamp below.
+        result = out_of_place(node._moved(), other)
+        node._become(result, symbol)
+    else:
+        node._assign(out_of_place(node, other), symbol)
+    CLOCK[0] += 1
+    node._modified = CLOCK[0]
+    if recording:
+        node._born = CLOCK[0]  # a new node: it was computed from the updated numbers
+    return node
+
+
+def check_unmodified(node: Any) -> None:
+    """Raise if ``node`` or one of its operands was updated in place after it was created."""
+    born = node._born
+    for position, operand in enumerate((node, *node._parents)):
+        if operand._modified > born:
+            what = "the result" if position == 0 else f"operand {position - 1}"
+            if operand.label is not None:
+                what += f" ({operand.label!r})"
+            raise RuntimeError(
+                f"backward: {what} of {type(node).__name__} {node.op!r} was updated in place "
+                f"(an in-place operator such as -=) after {node.op!r} was computed, so its "
+                "gradient would use the new numbers; run the forward again after the update, "
+                "or update a copy"
+            )
