@@ -306,7 +306,8 @@ def _sqrt_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
 
 
 SQRT = _Op("sqrt", _sqrt_grad)
-ABS = _Op("abs", lambda g, out, x, c: g * np.sign(_raw(x[0])))
+# sign(NaN) taken as 0, as PyTorch's abs backward (NumPy's sign would give NaN).
+ABS = _Op("abs", lambda g, out, x, c: g * np.nan_to_num(np.sign(_raw(x[0]))))
 SIN = _Op("sin", lambda g, out, x, c: g * _cos(x[0]))
 COS = _Op("cos", lambda g, out, x, c: -g * _sin(x[0]))
 TANH = _Op("tanh", lambda g, out, x, c: g * (1 - out * out))
@@ -317,22 +318,27 @@ RELU = _Op("relu", lambda g, out, x, c: g * ~(_raw(x[0]) <= 0))
 CLIP = _Op("clip", lambda g, out, x, c: g * c)
 
 
-def _tie_share(a: np.ndarray, b: np.ndarray, pick_a: np.ndarray) -> np.ndarray:
-    """Weight of ``a`` in maximum/minimum: 1 where it wins, 1/2 on ties, 0 elsewhere."""
-    share = pick_a.astype(a.dtype if a.dtype.kind == "f" else np.float64)
-    share[a == b] = 0.5
-    return share
+def _extremum_shares(a: np.ndarray, b: np.ndarray, loses_a: Any, loses_b: Any) -> Any:
+    """Each operand's weight in maximum/minimum: 0 where it loses, 1/2 on a tie, else 1.
+
+    Where a NaN makes the comparison unordered neither loses: both get 1, as in PyTorch.
+    """
+    dtype = a.dtype if a.dtype.kind == "f" else np.float64
+    tie = a == b
+    share_a = np.where(tie, 0.5, ~loses_a).astype(dtype)
+    share_b = np.where(tie, 0.5, ~loses_b).astype(dtype)
+    return share_a, share_b
 
 
 MAXIMUM = _Op(
     "maximum",
-    lambda g, out, x, c: g * c,
-    lambda g, out, x, c: g * (1 - c),
+    lambda g, out, x, c: g * c[0],
+    lambda g, out, x, c: g * c[1],
 )
 MINIMUM = _Op(
     "minimum",
-    lambda g, out, x, c: g * c,
-    lambda g, out, x, c: g * (1 - c),
+    lambda g, out, x, c: g * c[0],
+    lambda g, out, x, c: g * c[1],
 )
 WHERE = _Op(
     "where",
@@ -1186,10 +1192,12 @@ def _extremum(x: Operand, y: Operand, name: str) -> Tensor:
     a, b = _tensors([x, y], name)
     fn = np.maximum if name == "maximum" else np.minimum
     data = _binary(name, fn)(a.data, b.data)
-    pick_a = a.data > b.data if name == "maximum" else a.data < b.data
     a_full, b_full = np.broadcast_arrays(a.data, b.data)
-    share = _tie_share(a_full, b_full, np.broadcast_to(pick_a, data.shape))
-    return _result(data, (a, b), MAXIMUM if name == "maximum" else MINIMUM, share)
+    if name == "maximum":
+        shares = _extremum_shares(a_full, b_full, a_full < b_full, b_full < a_full)
+    else:
+        shares = _extremum_shares(a_full, b_full, a_full > b_full, b_full > a_full)
+    return _result(data, (a, b), MAXIMUM if name == "maximum" else MINIMUM, shares)
 
 
 def maximum(x: Operand, y: Operand) -> Tensor:

@@ -218,8 +218,8 @@ LOG = _Op("log", lambda n: (1.0 / n._parents[0].data,), lambda n: (1.0 / n._pare
 # d sqrt(a)/da = 1 / (2 sqrt(a)) is infinite at a = 0: inf there, as IEEE arithmetic gives.
 SQRT = _Op(
     "sqrt",
-    lambda n: (0.5 / n.data if n.data else math.inf,),
-    lambda n: (0.5 / n if n.data else _constant(math.inf),),
+    lambda n: (0.5 / n.data if n.data else math.copysign(math.inf, n.data),),
+    lambda n: (0.5 / n if n.data else _constant(math.copysign(math.inf, n.data)),),
 )
 TANH = _Op("tanh", lambda n: (1.0 - n.data * n.data,), lambda n: (1.0 - n * n,))
 SIGMOID = _Op("sigmoid", lambda n: (n.data * (1.0 - n.data),), lambda n: (n * (1.0 - n),))

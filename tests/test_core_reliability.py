@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from autograd_core import Tensor, Value, grad, no_grad
+from autograd_core import Tensor, Value, grad, maximum, minimum, no_grad
 from autograd_core.engine import gradients
 
 INF, NAN = math.inf, math.nan
@@ -383,3 +383,30 @@ def test_create_graph_in_a_loop_does_not_grow_with_the_cyclic_gc_off(kind: str) 
         if enabled:
             gc.enable()
     assert growth < 50, growth  # one leaked graph per step would be hundreds of objects
+
+
+# ------------------------------------------------------------------ found by probing
+def test_maximum_and_minimum_with_a_nan_give_both_operands_the_gradient_as_pytorch() -> None:
+    for fn in (maximum, minimum):
+        a = Tensor([NAN, 1.0, 2.0, 3.0], requires_grad=True)
+        b = Tensor([1.0, NAN, 2.0, 0.0], requires_grad=True)
+        fn(a, b).sum().backward()
+        winner = [1.0, 0.0] if fn is maximum else [0.0, 1.0]  # at (3, 0)
+        np.testing.assert_array_equal(a.grad, [1.0, 1.0, 0.5, winner[0]])
+        np.testing.assert_array_equal(b.grad, [1.0, 1.0, 0.5, winner[1]])
+
+
+def test_abs_of_nan_has_gradient_0_and_sqrt_of_minus_0_minus_inf() -> None:
+    t = Tensor([NAN, -0.0, 2.0], requires_grad=True)
+    t.abs().sum().backward()
+    np.testing.assert_array_equal(t.grad, [0.0, 0.0, 1.0])  # PyTorch: sgn(nan) = 0
+    v = Value(NAN)
+    v.abs().backward()
+    assert v.grad == 0.0
+    z = Value(-0.0)
+    z.sqrt().backward()
+    assert z.grad == -INF  # 1 / (2 * -0.0), as Tensor and PyTorch
+    s = Tensor([-0.0], requires_grad=True)
+    with np.errstate(divide="ignore"):
+        s.sqrt().sum().backward()
+    assert s.grad[0] == -INF
