@@ -21,7 +21,7 @@ from typing import Any
 
 from .context import _STATE
 
-__all__ = ["CLOCK", "update_in_place", "check_unmodified"]
+__all__ = ["CLOCK", "update_in_place", "mark_updated", "check_unmodified"]
 
 # Count of in-place updates so far, in a list so node creation reads it without a global
 # statement. Nodes record it as ``_born``; an update sets the node's ``_modified`` to it.
@@ -48,11 +48,17 @@ def update_in_place(
         node._become(result, symbol)
     else:
         node._assign(out_of_place(node, other), symbol)
-    CLOCK[0] += 1
-    node._modified = CLOCK[0]
+    mark_updated(node)
     if recording:
         node._born = CLOCK[0]  # a new node: it was computed from the updated numbers
     return node
+
+
+def mark_updated(node: Any) -> None:
+    """Record that ``node``'s numbers were changed in place by code that wrote ``.data``
+    itself (an optimiser's step), so a graph built before the change refuses to backward."""
+    CLOCK[0] += 1
+    node._modified = CLOCK[0]
 
 
 def check_unmodified(node: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd_core import Tensor, Value
+from autograd_core.inplace import mark_updated
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -80,6 +81,7 @@ class Optimizer:
             p.data -= step
         else:
             p.data = float(p.data - step)
+        mark_updated(p)  # as PyTorch's version counter: an older graph now refuses backward
 
 
 class SGD(Optimizer):

@@ -410,3 +410,15 @@ def test_abs_of_nan_has_gradient_0_and_sqrt_of_minus_0_minus_inf() -> None:
     with np.errstate(divide="ignore"):
         s.sqrt().sum().backward()
     assert s.grad[0] == -INF
+
+
+def test_an_optimiser_step_counts_as_an_update_in_place() -> None:
+    import nn
+
+    layer = nn.Linear(2, 1, init="xavier", rng=np.random.default_rng(0))
+    x = Tensor([[1.0, 2.0]])
+    loss = layer(x).sum()
+    loss.backward()
+    nn.optim.SGD(layer.parameters(), lr=0.1).step()
+    with pytest.raises(RuntimeError, match="updated in place"):
+        loss.backward()  # PyTorch: "modified by an inplace operation"
