@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 import zipfile
 from collections.abc import Mapping
 from typing import IO, Union
@@ -61,17 +62,29 @@ def _unescape(member: str) -> str:
 
 
 def save(module: Module, path: PathLike) -> None:
-    """Write ``module.state_dict()`` to ``path`` (an ``.npz`` archive) atomically."""
+    """Write ``module.state_dict()`` to ``path`` (an ``.npz`` archive) atomically.
+
+    Re-saving keeps the existing file's permission bits; saving through a symbolic link
+    replaces the file it points to (the link stays a link).
+    """
     state = module.state_dict()
-    target = os.path.abspath(os.fspath(path))
+    # The file a link points to is the one to replace; renaming over the link would turn
+    # it into a plain file and leave its target stale.
+    target = os.path.realpath(os.fspath(path))
     directory, base = os.path.split(target)
     temporary = os.path.join(directory, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the usual permissions (umask), as open() gives
     try:
         # "xb": a fresh file (never someone else's), created with the usual permissions.
         with open(temporary, "xb") as handle:
             _write(handle, state)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)  # after writing: the old mode may be read-only
         os.replace(temporary, target)
     except BaseException:
         if os.path.lexists(temporary):

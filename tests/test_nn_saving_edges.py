@@ -1,10 +1,12 @@
-"""nn.save / nn.load edge cases: any parameter name, closed files on every error, files of
-the first format still readable."""
+"""nn.save / nn.load edge cases: any parameter name, closed files on every error, file modes
+and symlinks kept, files of the first format still readable."""
 
 from __future__ import annotations
 
 import gc
 import os
+import stat
+import sys
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -207,6 +209,54 @@ def test_save_errors_close_their_files_and_leave_no_debris(
         nn.save(module_with(["w"]), tmp_path)  # a folder where the file should go
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.npz"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o444, 0o755], ids=oct)
+def test_resaving_keeps_the_files_permission_bits(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "model.npz"
+    nn.save(module_with(["w"]), path)
+    os.chmod(path, mode)
+    nn.save(module_with(["w", "v"]), path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    nn.load(module_with(["w", "v"]), path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o027)
+    try:
+        nn.save(module_with(["w"]), tmp_path / "model.npz")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(os.stat(tmp_path / "model.npz").st_mode) == 0o640
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_saving_through_a_symlink_writes_its_target(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    real = store / "model.npz"
+    nn.save(module_with(["w"]), real)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(os.path.relpath(real, tmp_path))
+    source = module_with(["w"])
+    source.w.data[...] = 7.0
+    nn.save(source, link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    target = module_with(["w"])
+    nn.load(target, real)
+    assert np.array_equal(target.state_dict()["w"], np.full(2, 7.0))
+    assert sorted(os.listdir(store)) == ["model.npz"]  # the temporary went beside the target
+    assert sorted(os.listdir(tmp_path)) == ["latest.npz", "store"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_saving_through_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "latest.npz"
+    link.symlink_to("model.npz")
+    nn.save(module_with(["w"]), link)
+    assert link.is_symlink() and (tmp_path / "model.npz").is_file()
 
 
 def test_saving_the_same_model_twice_gives_the_same_bytes(tmp_path: Path) -> None:
