@@ -9,7 +9,6 @@ times faster on big graphs.
 from __future__ import annotations
 
 import functools
-import html
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from .describe import (
     BAD_COLOR,
     format_number,
     grad_of,
+    html_text,
     keeps_numbers,
     local_grads,
     rows_html,
@@ -96,8 +96,9 @@ def _attrs(attrs: dict[str, str]) -> str:
 STYLE_ATTRS = {kind: _attrs(attrs) for kind, attrs in STYLE.items()}
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+# Every text in a label goes through here: labels, ops and scope names are the user's and
+# may hold characters Graphviz rejects (a raw control character makes dot fail).
+_esc = html_text
 
 
 @functools.lru_cache(maxsize=256)
