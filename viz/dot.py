@@ -29,7 +29,11 @@ from .describe import (
 )
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
 
-__all__ = ["to_dot", "build_digraph", "Overlay"]
+__all__ = ["to_dot", "build_digraph", "Overlay", "TO_DOT_MAX_NODES"]
+
+# About 1 KB of DOT per node: past this the text runs to megabytes and no layout of it is
+# readable, so to_dot refuses (or collapses scopes) unless told otherwise.
+TO_DOT_MAX_NODES = 10_000
 
 # Shape and colour per node kind; the legend shows the same table.
 STYLE: dict[str, dict[str, str]] = {
@@ -368,7 +372,7 @@ def to_dot(
     precision: int = 4,
     clusters: bool = True,
     collapse: Collapse = None,
-    max_nodes: int | None = None,
+    max_nodes: int | None = TO_DOT_MAX_NODES,
     legend: bool = False,
 ) -> graphviz.Digraph:
     """The graph that ends at ``root`` (a Value or Tensor) as a ``graphviz.Digraph``.
@@ -384,8 +388,9 @@ def to_dot(
     - ``clusters``: draw the nodes of each scope inside a box (one per nn layer);
     - ``collapse="scope"``: draw each innermost scope as one node with its input and
       output shapes;
-    - ``max_nodes``: past this many nodes, collapse scopes if that is enough (with a
-      warning), otherwise raise ``GraphTooLargeError`` naming the option to use;
+    - ``max_nodes`` (default 10,000): past this many nodes, collapse scopes if that is
+      enough (with a warning), otherwise raise ``GraphTooLargeError`` naming the option to
+      use, before any DOT is built; ``None`` draws any size;
     - ``legend``: add a key to the node kinds.
     """
     options = Options(

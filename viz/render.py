@@ -72,7 +72,7 @@ def render(
         max_nodes=max_nodes,
         legend=legend,
     )
-    plan = GraphPlan(root, options)
+    plan = GraphPlan(root, options, caller="render")
     if plan.note:
         _warn(plan.note)
     source = build_digraph(plan).source

@@ -366,7 +366,7 @@ def backprop_steps(
         clusters=clusters,
         max_nodes=max_nodes,
     )
-    plan = GraphPlan(root, options, collapsible=False)
+    plan = GraphPlan(root, options, collapsible=False, caller="backprop_steps")
     steps = record_steps(plan, grad)
     svgs = _frames_svg(plan, steps)
     explanations = [_explain(plan, steps, k) for k in range(len(steps))]
