@@ -68,6 +68,13 @@ def _mismatch(name: str, pred_shape: tuple[int, ...], target_shape: tuple[int, .
     )
 
 
+def _empty(name: str, what: str, shape: tuple[int, ...]) -> ValueError:
+    return ValueError(
+        f"{name}: {what} of shape {shape} hold no elements, and a loss over an empty batch is "
+        "undefined (a mean of nothing); pass at least one example"
+    )
+
+
 def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
     """Prediction and target checked to have one shape, in the form the loss needs."""
     if isinstance(pred, Tensor):
@@ -76,6 +83,8 @@ def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
         tgt = target if isinstance(target, Tensor) else np.asarray(target, dtype=pred.dtype)
         if tgt.shape != pred.shape:
             raise _mismatch(name, pred.shape, tgt.shape)
+        if pred.size == 0:
+            raise _empty(name, "predictions", pred.shape)
         return _Pair(pred, tgt, pred.shape[0] if pred.ndim else 1, pred.size)
     preds = _value_array(pred, name)
     if isinstance(target, Tensor):
@@ -83,6 +92,8 @@ def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
     targets = _value_array(target, name) if _has_value(target) else np.asarray(target, dtype=float)
     if targets.shape != preds.shape:
         raise _mismatch(name, preds.shape, targets.shape)
+    if preds.size == 0:
+        raise _empty(name, "predictions", preds.shape)
     flat_targets = [t if isinstance(t, Value) else float(t) for t in targets.flat]
     return _Pair(list(preds.flat), flat_targets, preds.shape[0] if preds.ndim else 1, preds.size)
 
@@ -196,9 +207,13 @@ def cross_entropy(logits: Prediction, target: Any) -> Node:
                 f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}"
             )
         n, c = x.shape
+        if n == 0 or c == 0:
+            raise _empty("cross_entropy", "logits", logits.shape)
         index = _class_indices(np.reshape(target, -1) if logits.ndim == 1 else target, n, c)
         return -(x.log_softmax(axis=-1)[np.arange(n), index].mean())
     rows = _value_array(logits, "cross_entropy")
+    if rows.size == 0:
+        raise _empty("cross_entropy", "logits", rows.shape)
     if rows.ndim == 1:
         rows = rows.reshape(1, -1)
         target = np.reshape(np.asarray(target), -1)

@@ -1,8 +1,10 @@
-"""Loss edge cases: logits at the ends of the float range."""
+"""Loss edge cases: logits at the ends of the float range, and empty batches."""
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -121,3 +123,49 @@ def test_cross_entropy_at_extreme_tensor_logits_warns_nothing(
     loss.backward()
     assert x.grad is not None
     assert x.grad.ravel().tolist() == pytest.approx([g for row in grad for g in row], abs=1e-6)
+
+
+LOSSES: list[Callable[[Any, Any], Any]] = [
+    nn.squared_error,
+    nn.mse,
+    nn.binary_cross_entropy,
+    nn.binary_cross_entropy_with_logits,
+]
+
+
+@pytest.mark.parametrize("loss", LOSSES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (4, 0)])
+def test_an_empty_tensor_batch_names_the_loss_and_the_shape(
+    loss: Callable[[Any, Any], Any], shape: tuple[int, ...]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not a NumPy "mean of empty slice" on the way
+        with pytest.raises(ValueError, match=rf"^{loss.__name__}: .*shape \({shape[0]}, ?") as info:
+            loss(Tensor(np.zeros(shape)), np.zeros(shape))
+    assert "empty batch" in str(info.value)
+
+
+@pytest.mark.parametrize("loss", LOSSES, ids=lambda f: f.__name__)
+def test_an_empty_list_of_values_names_the_loss_and_the_shape(
+    loss: Callable[[Any, Any], Any],
+) -> None:
+    with pytest.raises(ValueError, match=rf"^{loss.__name__}: predictions of shape \(0,\)"):
+        loss([], [])
+    with pytest.raises(ValueError, match=rf"^{loss.__name__}: predictions of shape \(2, 0\)"):
+        loss([[], []], [[], []])
+
+
+@pytest.mark.parametrize(
+    "logits", [Tensor(np.zeros((0, 3))), Tensor(np.zeros((2, 0))), Tensor(np.zeros(0)), [], [[]]]
+)
+def test_cross_entropy_of_an_empty_batch_names_the_shape(logits: Any) -> None:
+    shape = logits.shape if isinstance(logits, Tensor) else np.shape(logits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"^cross_entropy: logits of shape \({shape[0]},"):
+            nn.cross_entropy(logits, np.zeros(len(logits), dtype=int))
+
+
+def test_the_loss_modules_check_empty_batches_too() -> None:
+    with pytest.raises(ValueError, match="^mse: "):
+        nn.MSELoss()(Tensor(np.zeros(0)), np.zeros(0))
