@@ -68,6 +68,13 @@ def _mismatch(name: str, pred_shape: tuple[int, ...], target_shape: tuple[int, .
     )
 
 
+def _empty(name: str, what: str, shape: tuple[int, ...]) -> ValueError:
+    return ValueError(
+        f"{name}: {what} of shape {shape} hold no elements, and a loss over an empty batch is "
+        "undefined (a mean of nothing); pass at least one example"
+    )
+
+
 def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
     """Prediction and target checked to have one shape, in the form the loss needs."""
     if isinstance(pred, Tensor):
@@ -76,6 +83,8 @@ def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
         tgt = target if isinstance(target, Tensor) else np.asarray(target, dtype=pred.dtype)
         if tgt.shape != pred.shape:
             raise _mismatch(name, pred.shape, tgt.shape)
+        if pred.size == 0:
+            raise _empty(name, "predictions", pred.shape)
         return _Pair(pred, tgt, pred.shape[0] if pred.ndim else 1, pred.size)
     preds = _value_array(pred, name)
     if isinstance(target, Tensor):
@@ -83,6 +92,8 @@ def _pair(pred: Prediction, target: Any, name: str) -> _Pair:
     targets = _value_array(target, name) if _has_value(target) else np.asarray(target, dtype=float)
     if targets.shape != preds.shape:
         raise _mismatch(name, preds.shape, targets.shape)
+    if preds.size == 0:
+        raise _empty(name, "predictions", preds.shape)
     flat_targets = [t if isinstance(t, Value) else float(t) for t in targets.flat]
     return _Pair(list(preds.flat), flat_targets, preds.shape[0] if preds.ndim else 1, preds.size)
 
@@ -149,15 +160,19 @@ def binary_cross_entropy(pred: Prediction, target: Any) -> Node:
 
 
 def _bce_logits(x: Any, t: Any) -> Any:
-    # softplus(x) - x*t, with softplus(x) = max(x, 0) + log(1 + exp(-|x|)): exp never
-    # overflows. max(x, 0) is written (x + |x|) / 2 (exact in floating point) so its
-    # derivative at 0 is 1/2 and the gradient at x = 0 is the true sigmoid(0) - t.
+    # softplus(x) - x*t, with softplus(x) = max(x, 0) + log(1 + exp(-|x|)) so that exp never
+    # overflows. max(x, 0) - x*t is written x*(0.5 - t) + |x|*0.5: no intermediate exceeds
+    # |x| (x + |x| overflows at x = 1e308), and abs's derivative of 0 at x = 0 makes the
+    # gradient there the true sigmoid(0) - t. log(1 + e) rather than a log1p, which Value
+    # and Tensor lack: its absolute error stays below one ulp of 1, and its gradient
+    # e / (1 + e) is accurate, so d/dx is sigmoid(x) - t for every finite x.
     a = abs(x)
-    return (x + a) * 0.5 - x * t + (1 + (-a).exp()).log()
+    return x * (0.5 - t) + a * 0.5 + (1 + (-a).exp()).log()
 
 
 def binary_cross_entropy_with_logits(logits: Prediction, target: Any) -> Node:
-    """Binary cross-entropy of ``sigmoid(logits)``, computed stably (logits of +-1000 are fine)."""
+    """Binary cross-entropy of ``sigmoid(logits)``, stable for every finite logit (no
+    overflow or warning at +-1e308)."""
     return _mean(_pair(logits, target, "binary_cross_entropy_with_logits"), _bce_logits)
 
 
@@ -192,9 +207,13 @@ def cross_entropy(logits: Prediction, target: Any) -> Node:
                 f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}"
             )
         n, c = x.shape
+        if n == 0 or c == 0:
+            raise _empty("cross_entropy", "logits", logits.shape)
         index = _class_indices(np.reshape(target, -1) if logits.ndim == 1 else target, n, c)
         return -(x.log_softmax(axis=-1)[np.arange(n), index].mean())
     rows = _value_array(logits, "cross_entropy")
+    if rows.size == 0:
+        raise _empty("cross_entropy", "logits", rows.shape)
     if rows.ndim == 1:
         rows = rows.reshape(1, -1)
         target = np.reshape(np.asarray(target), -1)
@@ -204,10 +223,13 @@ def cross_entropy(logits: Prediction, target: Any) -> Node:
     index = _class_indices(target, n, c)
     losses = []
     for row, k in zip(rows, index):
-        # Shift by the largest logit (a constant) so exp never overflows.
+        # Shift by the largest logit (a constant) so exp never overflows, and subtract the
+        # shifted target logit: log(sum) + top - row[k] would lose log(sum) to rounding
+        # when top is large (at 1e308 it is absorbed whole).
         top = max(v.data for v in row)
-        total = functools.reduce(operator.add, ((v - top).exp() for v in row))
-        losses.append(total.log() + top - row[k])
+        shifted = [v - top for v in row]
+        total = functools.reduce(operator.add, (v.exp() for v in shifted))
+        losses.append(total.log() - shifted[k])
     return functools.reduce(operator.add, losses) / n
 
 

@@ -1,9 +1,12 @@
 """``Module``: the base of every layer and network, for Tensor and Value parameters alike.
 
 Assigning a ``Parameter`` (array) or ``ScalarParameter`` (number) to a module attribute
-registers it; assigning a ``Module`` registers a sub-module. Calling a module runs its
-``forward`` inside ``autograd_core.scope(name)``, so every node it creates carries the
-module's path (a visualiser can draw one box per layer without knowing what a layer is).
+registers it; assigning a ``Module`` registers a sub-module. As in PyTorch, a registered
+parameter's attribute then takes only a parameter (which replaces it in place) or None
+(which empties it): a plain Tensor there is an error, since it would silently stop
+training. Calling a module runs its ``forward`` inside ``autograd_core.scope(name)``, so
+every node it creates carries the module's path (a visualiser can draw one box per layer
+without knowing what a layer is).
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ class Module:
     ``__init__``, and write ``forward``. Calling the module calls ``forward``.
     """
 
-    _parameters: dict[str, ParameterLike]
+    _parameters: dict[str, ParameterLike | None]  # None: emptied by ``module.name = None``
     _modules: dict[str, Module]
     training: bool
     _scope_name: str
@@ -106,18 +109,48 @@ class Module:
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
+        params, modules = self._parameters, self._modules
         if isinstance(value, (Parameter, ScalarParameter)):
-            self._parameters[name] = value
+            modules.pop(name, None)
+            # Assigned in place: a parameter put back (``w -= step`` returns w) or replaced
+            # keeps its position in named_parameters, state_dict and optimisers.
+            params[name] = value
             if value.label is None:
                 value.label = name  # so drawings name weights "weight", "bias", ...
-        elif isinstance(value, Module):
-            if value is self:
-                raise ValueError(f"{type(self).__name__}: a module cannot contain itself")
-            self._modules[name] = value
-            value._adopt(name)
+        elif name in params:
+            if value is not None:
+                raise TypeError(self._not_a_parameter(name, value))
+            params[name] = None  # as in PyTorch: the slot stays a parameter slot, now empty
+        else:
+            if isinstance(value, Module):
+                if value is self:
+                    raise ValueError(f"{type(self).__name__}: a module cannot contain itself")
+                modules[name] = value  # in place, as for parameters
+                value._adopt(name)
+            else:
+                modules.pop(name, None)
         object.__setattr__(self, name, value)
+
+    def _not_a_parameter(self, name: str, value: Any) -> str:
+        """Why ``value`` cannot go into parameter slot ``name``, and what to write instead."""
+        current = self._parameters[name]
+        kind = "plain Tensor" if type(value) is Tensor else type(value).__name__
+        shown = f"{'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}"
+        head = f"{type(self).__name__}.{name} is a registered parameter; assigning {shown} to it"
+        keep_other = f"To keep something else under that name, del module.{name} first"
+        if current is None:  # emptied with None: nothing to update in place
+            return (
+                f"{head} would leave it out of training. Write module.{name} = "
+                f"nn.Parameter(...) (or nn.ScalarParameter(...)) to fill it. {keep_other}"
+            )
+        scalar = isinstance(current, ScalarParameter)
+        wrapper = "nn.ScalarParameter" if scalar else "nn.Parameter"
+        in_place = f"module.{name}.data = x" if scalar else f"module.{name}.data[...] = x"
+        return (
+            f"{head} would silently stop training it (optimisers and state_dict would lose it). "
+            f"Write module.{name} = {wrapper}(...) to replace it, or update it in place under "
+            f"no_grad(): module.{name} -= step, or {in_place}. {keep_other}"
+        )
 
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
@@ -201,7 +234,7 @@ class Module:
         result: list[tuple[str, ParameterLike]] = []
         for module_name, module in self.named_modules(prefix):
             for name, p in module._parameters.items():
-                if id(p) not in seen:
+                if p is not None and id(p) not in seen:
                     seen.add(id(p))
                     result.append((f"{module_name}.{name}" if module_name else name, p))
         return result

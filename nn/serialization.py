@@ -1,6 +1,13 @@
 """Saving and loading parameters as ``.npz`` files, without pickle.
 
-``save`` writes to a temporary file in the destination's directory and renames it over the
+The file is a zip archive of ``.npy`` arrays, as ``np.savez`` writes, so ``np.load(path)``
+reads it too: one member per parameter, named by its dotted name, plus ``__nn_format__``
+holding the format's version. Format v2 escapes the characters a zip member name or
+``np.load`` cannot carry (and names that would collide with the format's own entries) as
+``%XX`` percent escapes of their UTF-8 bytes, so any parameter name round-trips; format
+v1 files (raw names, written by ``np.savez``) still load.
+
+``save`` writes to a temporary file beside the destination and renames it over the
 destination (``os.replace`` is atomic), so a crash leaves either the old file or the new
 one, never half of one. ``load`` reads and checks the whole file, then hands it to
 ``load_state_dict``, which checks every entry before changing any parameter: a corrupted,
@@ -10,9 +17,13 @@ truncated or foreign file is an error and leaves the module as it was.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import stat
 import zipfile
-from typing import Any, Union
+from collections.abc import Mapping
+from typing import IO, Union
+from urllib.parse import unquote
 
 import numpy as np
 
@@ -24,29 +35,74 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 # Stored beside the parameters so that a file from elsewhere is recognised as foreign.
 FORMAT_KEY = "__nn_format__"
-FORMAT = "autograd_core.nn state_dict v1"
+FORMAT = "autograd_core.nn state_dict v2"
+_FORMAT_V1 = "autograd_core.nn state_dict v1"
+# Members whose names start so are the format's own; a parameter name that does is escaped.
+_RESERVED = "__nn_"
+# "%" (the escape itself), "/" and "\\" (folder separators to zip tools), control characters
+# (zipfile cuts a name at NUL) and lone surrogates (not encodable as UTF-8).
+_UNSAFE = re.compile(r"[%/\\\x00-\x1f\x7f\ud800-\udfff]")
+# A fixed time stamp: saving the same parameters twice gives the same bytes.
+_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def _escape(name: str) -> str:
+    """The member name (without ``.npy``) that stores parameter ``name`` in format v2."""
+    escaped = _UNSAFE.sub(
+        lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")),
+        name,
+    )
+    if escaped.startswith(_RESERVED):
+        escaped = "%5F" + escaped[1:]
+    return escaped
+
+
+def _unescape(member: str) -> str:
+    return unquote(member, encoding="utf-8", errors="surrogatepass")
 
 
 def save(module: Module, path: PathLike) -> None:
-    """Write ``module.state_dict()`` to ``path`` (an ``.npz`` archive) atomically."""
+    """Write ``module.state_dict()`` to ``path`` (an ``.npz`` archive) atomically.
+
+    Re-saving keeps the existing file's permission bits; saving through a symbolic link
+    replaces the file it points to (the link stays a link).
+    """
     state = module.state_dict()
-    target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    temporary = os.path.join(
-        directory, f".{os.path.basename(target)}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    )
+    # The file a link points to is the one to replace; renaming over the link would turn
+    # it into a plain file and leave its target stale.
+    target = os.path.realpath(os.fspath(path))
+    directory, base = os.path.split(target)
+    temporary = os.path.join(directory, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the usual permissions (umask), as open() gives
     try:
         # "xb": a fresh file (never someone else's), created with the usual permissions.
         with open(temporary, "xb") as handle:
-            arrays: dict[str, Any] = {FORMAT_KEY: np.array(FORMAT), **state}
-            np.savez(handle, allow_pickle=False, **arrays)
+            _write(handle, state)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)  # after writing: the old mode may be read-only
         os.replace(temporary, target)
     except BaseException:
-        if os.path.exists(temporary):
+        if os.path.lexists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _write(handle: IO[bytes], state: Mapping[str, np.ndarray]) -> None:
+    """The archive of format v2: the version, then one ``.npy`` member per entry."""
+    entries = [(FORMAT_KEY, np.array(FORMAT))]
+    entries += [(_escape(name), array) for name, array in state.items()]
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+        for member, array in entries:
+            info = zipfile.ZipInfo(member + ".npy", date_time=_TIMESTAMP)
+            info.external_attr = 0o644 << 16  # what unzip gives the extracted file
+            # force_zip64: the size is not known before writing and may exceed 4 GiB.
+            with archive.open(info, "w", force_zip64=True) as out:
+                np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
 
 
 def load(module: Module, path: PathLike, strict: bool = True) -> LoadResult:
@@ -56,31 +112,69 @@ def load(module: Module, path: PathLike, strict: bool = True) -> LoadResult:
     complete, matching ``save`` archive; in every error case the module is unchanged.
     """
     target = os.fspath(path)
-    state = _read(target)
-    marker = state.pop(FORMAT_KEY, None)
-    if marker is None or marker.shape != () or str(marker) != FORMAT:
+    members = _read(target)
+    marker = members.pop(FORMAT_KEY, None)
+    version = str(marker) if marker is not None and marker.shape == () else None
+    if version is None or not version.startswith("autograd_core.nn state_dict "):
         raise ValueError(
             f"nn.load: {target!r} was not written by nn.save (no {FORMAT_KEY!r} entry); "
-            f"its arrays are {sorted(state)}. For a plain dict of arrays use "
+            f"its arrays are {sorted(members)}. For a plain dict of arrays use "
             "module.load_state_dict(dict(np.load(path)))"
         )
+    if version not in (_FORMAT_V1, FORMAT):
+        raise ValueError(
+            f"nn.load: {target!r} is in format {version.rsplit(' ', 1)[-1]!r}, from a newer "
+            "nn.save; this one reads v1 and v2: upgrade the package to load it"
+        )
+    if version == _FORMAT_V1:
+        state = members  # v1 stored raw names
+    else:
+        unknown = sorted(m for m in members if m.startswith(_RESERVED))
+        if unknown:
+            raise ValueError(
+                f"nn.load: {target!r} has entries {unknown} that this version of nn.save "
+                "does not write (from a newer version?); nothing was loaded"
+            )
+        state = {_unescape(member): array for member, array in members.items()}
     return module.load_state_dict(state, strict=strict)
 
 
 def _read(target: str) -> dict[str, np.ndarray]:
-    """Every array in the archive at ``target``, or a ValueError saying why not."""
+    """Every array in the archive at ``target`` by member name, or a ValueError saying why.
+
+    Read with ``zipfile`` rather than ``np.load``, which leaves the file open when the zip
+    directory is damaged.
+    """
     with open(target, "rb") as handle:
         magic = handle.read(6)
-    if not magic.startswith(b"PK"):
-        # np.load would guess "pickle" for any unknown start; say what it really is.
-        kind = "an .npy array" if magic == b"\x93NUMPY" else f"not a zip archive (starts {magic!r})"
-        raise ValueError(f"nn.load: {target!r} is {kind}, not an nn.save .npz archive")
-    try:
-        with np.load(target, allow_pickle=False) as archive:
-            # Reading every member here makes the zip module verify each checksum.
-            return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
-        raise ValueError(
-            f"nn.load: {target!r} is not a readable .npz archive (corrupted or truncated?): "
-            f"{type(exc).__name__}: {exc}"
-        ) from None
+        if not magic.startswith(b"PK"):
+            # np.load would guess "pickle" for any unknown start; say what it really is.
+            kind = "an .npy array" if magic == b"\x93NUMPY" else "not a zip archive"
+            kind += f" (starts {magic!r})"
+            raise ValueError(f"nn.load: {target!r} is {kind}, not an nn.save .npz archive")
+        handle.seek(0)
+        try:
+            return _members(handle)
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+            raise ValueError(
+                f"nn.load: {target!r} is not a readable .npz archive (corrupted or truncated?): "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+
+
+def _members(handle: IO[bytes]) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(handle) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith(".npy"):
+                raise ValueError(f"member {name!r} is not an .npy array")
+            key = name[: -len(".npy")]
+            if key in arrays:
+                raise ValueError(f"member {name!r} appears twice")
+            with archive.open(info) as member:
+                arrays[key] = np.lib.format.read_array(member, allow_pickle=False)
+                # Reading to the end makes zipfile compare the member's checksum.
+                if member.read(1):
+                    raise ValueError(f"member {name!r} has data after its array")
+    return arrays

@@ -14,8 +14,15 @@ install it); DOT output still works. Works the same for ``Value`` and ``Tensor``
 """
 
 from .dot import to_dot
-from .errors import GraphTooLargeError, GraphvizNotFoundError
+from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
 from .render import render
 from .steps import backprop_steps
 
-__all__ = ["to_dot", "render", "backprop_steps", "GraphvizNotFoundError", "GraphTooLargeError"]
+__all__ = [
+    "to_dot",
+    "render",
+    "backprop_steps",
+    "GraphvizNotFoundError",
+    "GraphvizFailedError",
+    "GraphTooLargeError",
+]

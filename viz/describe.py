@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -18,6 +19,8 @@ __all__ = [
     "Line",
     "SMALL_ARRAY",
     "kind_of",
+    "visible",
+    "html_text",
     "display_name",
     "format_number",
     "value_lines",
@@ -51,10 +54,39 @@ def kind_of(node: Any, is_root: bool) -> Kind:
     return "parameter" if getattr(node, "requires_grad", True) else "input"
 
 
+# Characters a drawing cannot show: C0/C1 controls and DEL (invisible, and Graphviz's XML
+# parser rejects most C0 ones), lone surrogates (not encodable as UTF-8) and U+FFFE/U+FFFF
+# (not XML characters).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_invisible(match: re.Match[str]) -> str:
+    char = match.group()
+    short = _SHORT_ESCAPES.get(char)
+    if short is not None:
+        return short
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with invisible or undrawable characters written as Python escapes
+    (``\\x1b``, ``\\n``, ``\\ud800``), so any label or scope name can be drawn and read."""
+    if _INVISIBLE.search(text) is None:
+        return text  # the usual case: no copy
+    return _INVISIBLE.sub(_escape_invisible, text)
+
+
+def html_text(text: str) -> str:
+    """``text`` for an HTML page or a Graphviz HTML label: ``visible``, then escaped."""
+    return html.escape(visible(text), quote=True)
+
+
 def display_name(node: Any, index: int) -> str:
-    """The node's label, or a short automatic name from its traversal index."""
+    """The node's label (made ``visible``), or a short automatic name from its index."""
     label = getattr(node, "label", None)
-    return str(label) if label else f"n{index}"
+    return visible(str(label)) if label else f"n{index}"
 
 
 def format_number(x: float, precision: int) -> str:

@@ -9,7 +9,6 @@ times faster on big graphs.
 from __future__ import annotations
 
 import functools
-import html
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from .describe import (
     BAD_COLOR,
     format_number,
     grad_of,
+    html_text,
     keeps_numbers,
     local_grads,
     rows_html,
@@ -29,7 +29,11 @@ from .describe import (
 )
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
 
-__all__ = ["to_dot", "build_digraph", "Overlay"]
+__all__ = ["to_dot", "build_digraph", "Overlay", "TO_DOT_MAX_NODES"]
+
+# About 1 KB of DOT per node: past this the text runs to megabytes and no layout of it is
+# readable, so to_dot refuses (or collapses scopes) unless told otherwise.
+TO_DOT_MAX_NODES = 10_000
 
 # Shape and colour per node kind; the legend shows the same table.
 STYLE: dict[str, dict[str, str]] = {
@@ -96,8 +100,9 @@ def _attrs(attrs: dict[str, str]) -> str:
 STYLE_ATTRS = {kind: _attrs(attrs) for kind, attrs in STYLE.items()}
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+# Every text in a label goes through here: labels, ops and scope names are the user's and
+# may hold characters Graphviz rejects (a raw control character makes dot fail).
+_esc = html_text
 
 
 @functools.lru_cache(maxsize=256)
@@ -367,7 +372,7 @@ def to_dot(
     precision: int = 4,
     clusters: bool = True,
     collapse: Collapse = None,
-    max_nodes: int | None = None,
+    max_nodes: int | None = TO_DOT_MAX_NODES,
     legend: bool = False,
 ) -> graphviz.Digraph:
     """The graph that ends at ``root`` (a Value or Tensor) as a ``graphviz.Digraph``.
@@ -383,8 +388,9 @@ def to_dot(
     - ``clusters``: draw the nodes of each scope inside a box (one per nn layer);
     - ``collapse="scope"``: draw each innermost scope as one node with its input and
       output shapes;
-    - ``max_nodes``: past this many nodes, collapse scopes if that is enough (with a
-      warning), otherwise raise ``GraphTooLargeError`` naming the option to use;
+    - ``max_nodes`` (default 10,000): past this many nodes, collapse scopes if that is
+      enough (with a warning), otherwise raise ``GraphTooLargeError`` naming the option to
+      use, before any DOT is built; ``None`` draws any size;
     - ``legend``: add a key to the node kinds.
     """
     options = Options(

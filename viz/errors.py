@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["GraphvizNotFoundError", "GraphTooLargeError"]
+__all__ = ["GraphvizNotFoundError", "GraphvizFailedError", "GraphTooLargeError"]
 
 INSTALL_HINT = (
     "Install the Graphviz programs (the `graphviz` Python package alone does not include them):\n"
@@ -23,6 +23,18 @@ class GraphvizNotFoundError(RuntimeError):
         super().__init__(
             f"Graphviz's `dot` program was not found on PATH; it is needed for {what}.\n"
             + INSTALL_HINT
+        )
+
+
+class GraphvizFailedError(RuntimeError):
+    """Graphviz's ``dot`` program refused or failed to draw the DOT text; says what dot said."""
+
+    def __init__(self, what: str, returncode: int, stderr: str) -> None:
+        super().__init__(
+            f"Graphviz's `dot` failed while {what} (exit status {returncode}):\n"
+            f"{stderr.strip() or '(no message)'}\n"
+            "viz escapes every label, so this is a bug in viz: please report it with the "
+            "graph's DOT text (viz.to_dot(root).source), which needs no Graphviz program."
         )
 
 

@@ -21,7 +21,12 @@ __all__ = [
     "EdgeLabels",
     "Collapse",
     "Rankdir",
+    "EXACT_COUNT",
 ]
+
+# A graph over its node limit is refused as soon as that is certain; up to this many nodes
+# it is counted in full first, so that the message can give the exact number.
+EXACT_COUNT = 100_000
 
 EdgeLabels = Literal["local_grad"] | None
 Collapse = Literal["scope"] | None
@@ -88,13 +93,21 @@ class GraphPlan:
     the step-through, reusing the walk.
     """
 
-    def __init__(self, root: Any, options: Options, *, collapsible: bool = True) -> None:
+    def __init__(
+        self, root: Any, options: Options, *, collapsible: bool = True, caller: str = "to_dot"
+    ) -> None:
         if not hasattr(root, "_parents") or not hasattr(root, "data"):
             raise TypeError(
-                f"expected a Value or Tensor as the graph's root, got {type(root).__name__}"
+                f"{caller}: expected a Value or Tensor as the graph's root, got "
+                f"{type(root).__name__}"
             )
         self.root = root
         self.options = options
+        self.caller = caller
+        if options.max_nodes is not None:
+            # Before the walk: a million-node graph must fail in milliseconds, not after
+            # seconds of walking (or minutes of building its DOT text).
+            self._refuse_early(root, options.max_nodes, collapsible)
         self.order: list[Any] = []
         self.index: dict[int, int] = {}  # id(node) -> position in order
         self.kinds: list[str] = []
@@ -108,6 +121,61 @@ class GraphPlan:
         self.groups: list[tuple[str, ...]] = []
         self.note = ""
         self._apply_limits(collapsible)
+
+    def _refuse_early(self, root: Any, limit: int, collapsible: bool) -> None:
+        """Raise ``GraphTooLargeError`` if a partial count already proves the graph too large.
+
+        Counts distinct nodes up to ``max(limit, EXACT_COUNT)``. A node outside every scope
+        is drawn on its own whatever collapsing does (except a parameter, which joins the
+        scope that uses it), so more than ``limit`` of those settles it. A graph counted in
+        full is left to ``_apply_limits``, which gives exact numbers.
+        """
+        budget = max(limit, EXACT_COUNT)
+        seen = {id(root)}
+        stack: list[Any] = [root]
+        loose = 0  # nodes drawn one each even when scopes are collapsed
+        scoped = False
+        while stack and len(seen) <= budget:
+            node = stack.pop()
+            parents = node.parents
+            path = getattr(node, "scope", None)
+            if collapsible and path:
+                scoped = True
+            elif not collapsible or parents or node is root or kind_of(node, False) != "parameter":
+                loose += 1
+            for parent in parents:
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    stack.append(parent)
+        if not stack or loose <= limit:
+            return
+        size = f"the graph has more than {len(seen)} nodes (counting stopped there)"
+        if not collapsible:
+            raise GraphTooLargeError(self._steps_advice(size, limit, None))
+        if not scoped and self.options.collapse is None:
+            raise GraphTooLargeError(self._no_scopes_advice(size, limit, None))
+        raise GraphTooLargeError(
+            f"{self.caller}: {size}, more than max_nodes={limit} of them outside any scope, so "
+            "even collapse='scope' cannot make it fit; build more of it inside "
+            "autograd_core.context.scope(...) blocks, or pass max_nodes=None to draw every node"
+        )
+
+    def _steps_advice(self, size: str, limit: int, total: int | None) -> str:
+        exact = "" if total is None else f" (or max_nodes={total})"
+        return (
+            f"{self.caller}: {size}, more than max_nodes={limit}; every frame draws every "
+            f"node, so pass max_nodes=None{exact} to draw them all, or step through a smaller "
+            "graph"
+        )
+
+    def _no_scopes_advice(self, size: str, limit: int, total: int | None) -> str:
+        exact = "" if total is None else f" (or max_nodes={total})"
+        return (
+            f"{self.caller}: {size}, more than max_nodes={limit}. Pass max_nodes=None{exact} "
+            "to draw every node, or build the graph inside autograd_core.context.scope(...) "
+            "blocks (nn modules open one per layer) and pass collapse='scope' to draw one node "
+            "per scope"
+        )
 
     def _walk(self, root: Any) -> None:
         """Number every node after all of its parents, first operands first; no recursion.
@@ -196,27 +264,19 @@ class GraphPlan:
             return
         if opts.collapse == "scope":
             raise GraphTooLargeError(
-                f"the graph drawn with collapse='scope' still has {self.drawn_count} nodes, "
-                f"more than max_nodes={limit}; pass max_nodes=None (or "
-                f"max_nodes={self.drawn_count}) to draw it anyway"
+                f"{self.caller}: the graph drawn with collapse='scope' still has "
+                f"{self.drawn_count} nodes, more than max_nodes={limit}; pass max_nodes=None "
+                f"(or max_nodes={self.drawn_count}) to draw it anyway"
             )
+        size = f"the graph has {total} nodes"
         if not collapsible:
-            raise GraphTooLargeError(
-                f"the graph has {total} nodes, more than max_nodes={limit}; every frame draws "
-                f"every node, so pass max_nodes=None (or max_nodes={total}) to draw them all, "
-                "or step through a smaller graph"
-            )
+            raise GraphTooLargeError(self._steps_advice(size, limit, total))
         if not any(self.scopes):
-            raise GraphTooLargeError(
-                f"the graph has {total} nodes, more than max_nodes={limit}. Pass "
-                f"max_nodes=None (or max_nodes={total}) to draw every node, or build the graph "
-                "inside autograd_core.context.scope(...) blocks (nn modules open one per "
-                "layer) and pass collapse='scope' to draw one node per scope"
-            )
+            raise GraphTooLargeError(self._no_scopes_advice(size, limit, total))
         self._collapse()
         if self.drawn_count > limit:
             raise GraphTooLargeError(
-                f"the graph has {total} nodes, more than max_nodes={limit}, and even "
+                f"{self.caller}: {size}, more than max_nodes={limit}, and even "
                 f"collapse='scope' leaves {self.drawn_count}; pass max_nodes=None to draw "
                 f"every node, or collapse='scope', max_nodes={self.drawn_count}"
             )

@@ -9,7 +9,7 @@ from typing import Any
 import graphviz
 
 from .dot import _warn, build_digraph
-from .errors import GraphvizNotFoundError
+from .errors import GraphvizFailedError, GraphvizNotFoundError
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
 
 __all__ = ["render", "run_dot", "FORMATS", "RENDER_MAX_NODES"]
@@ -21,11 +21,17 @@ RENDER_MAX_NODES = 2000
 
 
 def run_dot(source: str, fmt: str) -> bytes:
-    """Run Graphviz's ``dot`` on DOT text; ``GraphvizNotFoundError`` when it is missing."""
+    """Run Graphviz's ``dot`` on DOT text: ``GraphvizNotFoundError`` when it is missing,
+    ``GraphvizFailedError`` (with dot's message) when it fails."""
+    what = f"writing {fmt.upper()} output"
     try:
-        data: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"))
+        # quiet: dot's message goes into the error rather than onto the caller's stderr.
+        data: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as exc:
-        raise GraphvizNotFoundError(f"writing {fmt.upper()} output") from exc
+        raise GraphvizNotFoundError(what) from exc
+    except graphviz.CalledProcessError as exc:
+        stderr = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else ""
+        raise GraphvizFailedError(what, exc.returncode, stderr) from None
     return data
 
 
@@ -66,7 +72,7 @@ def render(
         max_nodes=max_nodes,
         legend=legend,
     )
-    plan = GraphPlan(root, options)
+    plan = GraphPlan(root, options, caller="render")
     if plan.note:
         _warn(plan.note)
     source = build_digraph(plan).source

@@ -24,6 +24,7 @@ from .describe import (
     Line,
     display_name,
     has_bad,
+    html_text,
     line_text,
     lines_html,
     local_grads,
@@ -202,7 +203,7 @@ def _num(x: Any, precision: int) -> str:
 def _explain(plan: GraphPlan, steps: list[Step], k: int) -> str:
     precision = plan.options.precision
     order = plan.order
-    names = [html.escape(display_name(node, i)) for i, node in enumerate(order)]
+    names = [html_text(display_name(node, i)) for i, node in enumerate(order)]
     out = names[plan.root_index]
     step = steps[k]
     last = len(steps) - 1
@@ -225,7 +226,7 @@ def _explain(plan: GraphPlan, steps: list[Step], k: int) -> str:
         if flow.local is not None:
             local = f"<code>{_num(flow.local, precision)}</code>"
         else:
-            local = f"rule of <code>{html.escape(node.op)}</code> (vector-Jacobian product)"
+            local = f"rule of <code>{html_text(node.op)}</code> (vector-Jacobian product)"
         if not _receives_grad(parent):
             receives = "nothing (a constant needs no gradient)"
         elif flow.receives is None:
@@ -245,7 +246,7 @@ def _explain(plan: GraphPlan, steps: list[Step], k: int) -> str:
         )
     return (
         f"<h2>Step {k} of {last}: node <b>{me}</b> "
-        f"(op <code>{html.escape(node.op)}</code>)</h2>"
+        f"(op <code>{html_text(node.op)}</code>)</h2>"
         f"<p>Upstream gradient arriving at {me}: &#8706;{out}/&#8706;{me} = "
         f"<code>{_num(step.upstream, precision)}</code></p>"
         "<table><thead><tr><th>parent</th>"
@@ -317,8 +318,8 @@ def _page(title: str, explanations: list[str], svgs: list[str]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # An empty inline icon: without it the browser asks the network for /favicon.ico.
         '<link rel="icon" href="data:,">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n"
+        f"<title>{html_text(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<h1>{html_text(title)}</h1>\n"
         '<div id="controls">'
         '<button id="prev" type="button" disabled>&#9664; previous</button>'
         f'<input id="slider" type="range" min="0" max="{last}" value="0" step="1" '
@@ -365,7 +366,7 @@ def backprop_steps(
         clusters=clusters,
         max_nodes=max_nodes,
     )
-    plan = GraphPlan(root, options, collapsible=False)
+    plan = GraphPlan(root, options, collapsible=False, caller="backprop_steps")
     steps = record_steps(plan, grad)
     svgs = _frames_svg(plan, steps)
     explanations = [_explain(plan, steps, k) for k in range(len(steps))]
