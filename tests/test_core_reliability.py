@@ -422,3 +422,17 @@ def test_an_optimiser_step_counts_as_an_update_in_place() -> None:
     nn.optim.SGD(layer.parameters(), lr=0.1).step()
     with pytest.raises(RuntimeError, match="updated in place"):
         loss.backward()  # PyTorch: "modified by an inplace operation"
+
+
+def test_a_registered_parameter_updated_in_place_stays_registered() -> None:
+    import nn
+
+    lin = nn.Linear(2, 1, init="xavier", rng=np.random.default_rng(1))
+    weight, before = lin.weight, lin.weight.data.copy()
+    lin(Tensor([[1.0, 2.0]])).sum().backward()
+    with no_grad():
+        lin.weight -= 0.5 * lin.weight.grad  # PyTorch's manual SGD step
+    assert lin.weight is weight and dict(lin.named_parameters())["weight"] is weight
+    np.testing.assert_array_equal(weight.data, before - 0.5 * np.array([[1.0, 2.0]]))
+    with pytest.raises(RuntimeError, match="leaf that requires grad"):
+        lin.weight -= 1.0  # grad mode on

@@ -105,7 +105,6 @@ def test_cross_entropy_at_extreme_value_logits_warns_nothing(
     assert flat == pytest.approx([g for row in grad for g in row], abs=1e-15)
 
 
-@pytest.mark.xfail(strict=True, reason="core log_softmax overflows in x - max(x); fixed on main")
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(("logits", "targets", "expected", "grad"), EXTREME_CE)
