@@ -17,15 +17,18 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import graphviz
 import numpy as np
 import pytest
 
-import viz
-from autograd_core import Tensor, Value, dot, scope
-from autograd_core.engine import topological_order
-from viz.dot import _node_stmt, _node_stmts
-from viz.plan import GraphPlan, Options
+graphviz = pytest.importorskip(
+    "graphviz", reason='viz needs the graphviz Python package (pip install -e ".[viz]")'
+)
+
+import viz  # noqa: E402  (after the skip above)
+from autograd_core import Tensor, Value, dot, scope  # noqa: E402
+from autograd_core.engine import topological_order  # noqa: E402
+from viz.dot import _node_stmt, _node_stmts  # noqa: E402
+from viz.plan import GraphPlan, Options  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "viz_small.dot"
 needs_dot = pytest.mark.skipif(
