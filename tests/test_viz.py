@@ -162,6 +162,8 @@ def test_node_ids_number_every_node_after_its_parents() -> None:
 
 
 def test_dot_is_byte_stable_and_matches_the_golden_file() -> None:
+    # A Value graph: Python-float arithmetic shown to 4 significant digits, no BLAS, so the
+    # same bytes on every machine.
     options: dict[str, Any] = dict(edge_labels="local_grad", legend=True)
     first = viz.to_dot(small_graph(), **options).source
     # A second, separately built graph: ids come from the traversal, never from id().
