@@ -44,7 +44,8 @@ def _summary(results: list[DemoResult], out: Path, plots: bool, seconds: float) 
         "figures stated by the blog agree with ours"
     )
     for name, row in differ:
-        print(f"   DIFFERS  {name}: {row.quantity}: blog {row.blog}, ours {row.ours}")
+        how = f" ({row.tolerance})" if row.tolerance else ""
+        print(f"   DIFFERS  {name}: {row.quantity}: blog {row.blog}, ours {row.ours}{how}")
     files = [path for r in results for path in r.files.values()]
     if files:
         print(f"== Pictures ({len(files)} files) are in {out.resolve()}:")

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "BLAS_RTOL",
     "Comparison",
     "DemoContext",
     "DemoResult",
@@ -43,6 +44,12 @@ GRAPHVIZ_HINT = (
     "install it (Debian/Ubuntu: sudo apt-get install graphviz, macOS: brew install graphviz, "
     "conda: conda install -c conda-forge graphviz) or paste the .dot text into any DOT viewer"
 )
+
+# How closely a figure that went through matrix products must match the blog's: relative
+# 1e-12. NumPy's matrix products run OpenBLAS kernels chosen for the CPU (AVX2, AVX-512, ...),
+# which round differently, so the last digits of a cost after thousands of epochs differ
+# between machines (by about 1e-15 relative); 12 significant digits agree on every machine.
+BLAS_RTOL = 1e-12
 
 # The blog's data, one example per row (batch-first; the blog stores examples as columns).
 OR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -91,6 +98,7 @@ class Comparison:
     ours: str
     agrees: bool | None  # None where the blog states no figure
     note: str = ""
+    tolerance: str = ""  # how agreement was judged ("exact", "relative 1e-12", "3 d.p.", ...)
 
 
 @dataclass
@@ -125,6 +133,17 @@ def _show(values: list[float], digits: int | None) -> str:
         return "[" + ", ".join(str(int(v)) for v in values) + "]"  # class labels
     shown = [repr(v) if digits is None else f"{v:.{digits}f}" for v in values]
     return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
+
+
+def _tolerance(mode: str, arg: float) -> str:
+    """How ``_agree`` judges a figure, in words for the printed row."""
+    if mode == "exact":
+        return "exact"
+    if mode == "rel":
+        return f"relative {arg:g}"
+    if mode == "places":
+        return f"{int(arg)} d.p."
+    return f"truncated to {int(arg)} d.p."
 
 
 def _agree(blog: list[float], ours: list[float], mode: str, arg: float) -> bool:
@@ -184,7 +203,10 @@ class DemoContext:
 
         ``blog`` is the text as the blog states it (None: the blog gives no figure). Agreement
         is ``exact``, within relative ``rel``, equal when rounded to ``places`` decimals (the
-        default, 3), or, where the blog cuts digits off, equal when truncated to ``truncate``.
+        default, 3), or, where the blog cuts digits off, equal when truncated to ``truncate``;
+        the printed row says which. A figure that went through matrix products takes
+        ``rel=BLAS_RTOL``: its last digits depend on the CPU. ``exact`` is for figures that are
+        exact by construction (Value arithmetic, class labels).
         """
         values = _flat(ours)
         mode, arg = "places", 3.0 if places is None else float(places)
@@ -196,9 +218,11 @@ class DemoContext:
             mode, arg = "truncate", float(truncate)
         decimals = places if places is not None else truncate
         shown = _show(values, None if decimals is None else decimals + 2)
-        agrees = None if blog is None else _agree(_numbers(blog), values, mode, arg)
+        if blog is None:
+            return self._record(Comparison(quantity, "-", shown, None, note))
+        agrees = _agree(_numbers(blog), values, mode, arg)
         return self._record(
-            Comparison(quantity, "-" if blog is None else blog, shown, agrees, note)
+            Comparison(quantity, blog, shown, agrees, note, tolerance=_tolerance(mode, arg))
         )
 
     def compare_text(self, quantity: str, blog: str, ours: str) -> Comparison:
@@ -208,6 +232,8 @@ class DemoContext:
     def _record(self, row: Comparison) -> Comparison:
         self.comparisons.append(row)
         mark = {True: "ok", False: "DIFFERS", None: ""}[row.agrees]
+        if mark and row.tolerance:
+            mark += f" ({row.tolerance})"
         self.echo(f"  {row.quantity:<36} blog {row.blog:<24} ours {row.ours:<24} {mark}".rstrip())
         if row.note:
             self.echo(f"  {'':<36} ({row.note})")

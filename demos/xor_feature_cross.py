@@ -14,7 +14,7 @@ import numpy as np
 import nn
 
 from . import plots
-from .common import XOR_X, XOR_Y, DemoContext
+from .common import BLAS_RTOL, XOR_X, XOR_Y, DemoContext
 from .training import accuracy, cost_of, predict, train, weight_and_bias
 
 NAME = "xor_feature_cross"
@@ -44,7 +44,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     classes, acc = accuracy(model, X, XOR_Y)
 
     for epoch, stated in NOTEBOOK_COSTS.items():
-        ctx.compare(f"cost at epoch#{epoch}", stated, costs[epoch], rel=1e-12)
+        ctx.compare(f"cost at epoch#{epoch}", stated, costs[epoch], rel=BLAS_RTOL)
     ctx.compare("predictions", "[0, 1, 1, 0]", classes, exact=True)
     ctx.compare("accuracy %", None, acc, exact=True)
     weight, bias = weight_and_bias(linear)

@@ -65,6 +65,7 @@ def test_linear_forward_is_batch_first_x_at_w_transposed_plus_b() -> None:
     x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
     y = layer(Tensor(x))
     assert y.shape == (4, 3)
+    # Exact: the layer evaluates this very expression, the same BLAS call in this process.
     np.testing.assert_array_equal(y.data, x @ layer.weight.data.T + layer.bias.data)
     assert layer(x[0]).shape == (3,)  # one example, and a plain array is accepted
 

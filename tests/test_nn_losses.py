@@ -99,7 +99,8 @@ def test_value_losses_match_tensor_losses_and_pass_gradcheck(
 def test_squared_error_is_the_blogs_cost() -> None:
     y = np.array([[0.0], [1.0], [1.0], [1.0]])
     y_hat = np.array([[0.5], [0.6457], [0.525], [0.6682]])
-    # compute_cost(Y, Y_hat) with the blog's (1 x m) layout
+    # compute_cost(Y, Y_hat) with the blog's (1 x m) layout; exact: the same elementwise
+    # operations and a sum of four terms in one order, no BLAS
     blog = (1 / (2 * 4)) * np.sum(np.square(y.T - y_hat.T))
     assert nn.squared_error(Tensor(y_hat), y).item() == blog
     assert nn.SquaredErrorLoss()(Tensor(y_hat), y).item() == blog

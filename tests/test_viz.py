@@ -17,15 +17,18 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import graphviz
 import numpy as np
 import pytest
 
-import viz
-from autograd_core import Tensor, Value, dot, scope
-from autograd_core.engine import topological_order
-from viz.dot import _node_stmt, _node_stmts
-from viz.plan import GraphPlan, Options
+graphviz = pytest.importorskip(
+    "graphviz", reason='viz needs the graphviz Python package (pip install -e ".[viz]")'
+)
+
+import viz  # noqa: E402  (after the skip above)
+from autograd_core import Tensor, Value, dot, scope  # noqa: E402
+from autograd_core.engine import topological_order  # noqa: E402
+from viz.dot import _node_stmt, _node_stmts  # noqa: E402
+from viz.plan import GraphPlan, Options  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "viz_small.dot"
 needs_dot = pytest.mark.skipif(
@@ -159,6 +162,8 @@ def test_node_ids_number_every_node_after_its_parents() -> None:
 
 
 def test_dot_is_byte_stable_and_matches_the_golden_file() -> None:
+    # A Value graph: Python-float arithmetic shown to 4 significant digits, no BLAS, so the
+    # same bytes on every machine.
     options: dict[str, Any] = dict(edge_labels="local_grad", legend=True)
     first = viz.to_dot(small_graph(), **options).source
     # A second, separately built graph: ids come from the traversal, never from id().

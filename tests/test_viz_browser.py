@@ -1,7 +1,8 @@
 """The backpropagation step-through page in a real headless browser (Chromium + chromedriver).
 
-Skipped, with the reason, only where no browser or driver is installed; ``.ci/run``
-installs Debian's ``chromium`` and ``chromium-driver``.
+Skipped, with the reason, only where no browser or driver is installed, or selenium, the
+graphviz package or Graphviz's ``dot`` program is missing; ``.ci/run`` installs Debian's
+``chromium`` and ``chromium-driver``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from typing import Any
 
 import pytest
 
-import viz
-from autograd_core import Value
-from autograd_core.engine import topological_order
+pytest.importorskip(
+    "graphviz", reason='viz needs the graphviz Python package (pip install -e ".[viz]")'
+)
+
+import viz  # noqa: E402  (after the skip above)
+from autograd_core import Value  # noqa: E402
+from autograd_core.engine import topological_order  # noqa: E402
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -42,7 +47,9 @@ def _find_browser() -> tuple[str, str]:
 def browser(tmp_path: Path) -> Iterator[Any]:
     """A headless Chromium that records console messages and reaches nothing outside."""
     binary, driver_path = _find_browser()
-    webdriver = pytest.importorskip("selenium.webdriver")
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason='selenium is not installed (pip install -e ".[test]")'
+    )
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
