@@ -16,7 +16,6 @@ node types, with PyTorch's rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .context import _STATE
@@ -28,10 +27,10 @@ __all__ = ["CLOCK", "update_in_place", "mark_updated", "check_unmodified"]
 CLOCK = [0]
 
 
-def update_in_place(
-    node: Any, other: Any, symbol: str, out_of_place: Callable[[Any, Any], Any]
-) -> Any:
-    """``node <symbol>= other`` in place (see the module's rules); returns ``node``."""
+def update_in_place(node: Any, other: Any, symbol: str, method: str) -> Any:
+    """``node <symbol>= other`` in place (see the module's rules), computed by the node
+    type's out-of-place ``method`` (``"__add__"`` for ``+=``); returns ``node``."""
+    out_of_place = getattr(type(node), method)
     other_records = getattr(other, "requires_grad", False) is True
     recording = _STATE.get().grad_enabled and (node.requires_grad or other_records)
     kind = type(node).__name__

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .inplace import update_in_place
+
 
 class GraphNode:
     """Read access to a node's place in the graph (subclasses hold the slots)."""
@@ -54,6 +56,23 @@ class GraphNode:
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants (nodes with no recorded parents)."""
         return not self._parents
+
+    # Updates in place, with PyTorch's rules (autograd_core.inplace): the node object stays
+    # the same, so a module's registered parameter sees the new numbers.
+    def __iadd__(self, other: Any) -> Any:
+        return update_in_place(self, other, "+=", "__add__")
+
+    def __isub__(self, other: Any) -> Any:
+        return update_in_place(self, other, "-=", "__sub__")
+
+    def __imul__(self, other: Any) -> Any:
+        return update_in_place(self, other, "*=", "__mul__")
+
+    def __itruediv__(self, other: Any) -> Any:
+        return update_in_place(self, other, "/=", "__truediv__")
+
+    def __ipow__(self, other: Any) -> Any:
+        return update_in_place(self, other, "**=", "__pow__")
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         # Copying or pickling a computed node would walk its whole graph recursively (and a

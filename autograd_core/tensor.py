@@ -16,7 +16,7 @@ import numpy as np
 
 from . import engine
 from .context import _STATE, PLAIN
-from .inplace import CLOCK, update_in_place
+from .inplace import CLOCK
 from .node import GraphNode
 
 __all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
@@ -715,24 +715,6 @@ class Tensor(GraphNode):
 
     def __abs__(self) -> Tensor:
         return self.abs()
-
-    # in-place: PyTorch's rules (autograd_core.inplace); the Tensor object stays the same
-    def __iadd__(self, other: Operand) -> Tensor:
-        return update_in_place(self, other, "+=", Tensor.__add__)  # type: ignore[no-any-return]
-
-    def __isub__(self, other: Operand) -> Tensor:
-        return update_in_place(self, other, "-=", Tensor.__sub__)  # type: ignore[no-any-return]
-
-    def __imul__(self, other: Operand) -> Tensor:
-        return update_in_place(self, other, "*=", Tensor.__mul__)  # type: ignore[no-any-return]
-
-    def __itruediv__(self, other: Operand) -> Tensor:
-        return update_in_place(  # type: ignore[no-any-return]
-            self, other, "/=", Tensor.__truediv__
-        )
-
-    def __ipow__(self, other: Operand) -> Tensor:  # type: ignore[misc]
-        return update_in_place(self, other, "**=", Tensor.__pow__)  # type: ignore[no-any-return]
 
     def _moved(self) -> Tensor:
         """A new node with this one's data and place in the graph (for an update in place)."""

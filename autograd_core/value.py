@@ -17,7 +17,7 @@ import numpy as np
 
 from . import engine
 from .context import _STATE, PLAIN
-from .inplace import CLOCK, update_in_place
+from .inplace import CLOCK
 from .node import GraphNode
 
 __all__ = ["Value", "dot"]
@@ -435,24 +435,6 @@ class Value(GraphNode):
 
     def __abs__(self) -> Value:
         return _result(abs(self.data), (self,), ABS)
-
-    # in-place: PyTorch's rules (autograd_core.inplace); the Value object stays the same
-    def __iadd__(self, other: Operand) -> Value:
-        return update_in_place(self, other, "+=", Value.__add__)  # type: ignore[no-any-return]
-
-    def __isub__(self, other: Operand) -> Value:
-        return update_in_place(self, other, "-=", Value.__sub__)  # type: ignore[no-any-return]
-
-    def __imul__(self, other: Operand) -> Value:
-        return update_in_place(self, other, "*=", Value.__mul__)  # type: ignore[no-any-return]
-
-    def __itruediv__(self, other: Operand) -> Value:
-        return update_in_place(  # type: ignore[no-any-return]
-            self, other, "/=", Value.__truediv__
-        )
-
-    def __ipow__(self, other: Operand) -> Value:
-        return update_in_place(self, other, "**=", Value.__pow__)  # type: ignore[no-any-return]
 
     def _moved(self) -> Value:
         """A new node with this one's number and place in the graph (for an update in place)."""
