@@ -10,7 +10,7 @@ are summed down to each parent's shape in one place, ``_unbroadcast``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -110,14 +110,6 @@ def _exp(x: Any) -> Any:
 
 def _log(x: Any) -> Any:
     return x.log() if isinstance(x, Tensor) else np.log(x)
-
-
-def _sin(x: Any) -> Any:
-    return x.sin() if isinstance(x, Tensor) else np.sin(x)
-
-
-def _cos(x: Any) -> Any:
-    return x.cos() if isinstance(x, Tensor) else np.cos(x)
 
 
 def _describe(x: Any) -> str:
@@ -295,25 +287,6 @@ def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
 
 
 POW = _Op("pow", _pow_base, _pow_exponent)
-EXP = _Op("exp", lambda g, out, x, c: g * out)
-LOG = _Op("log", lambda g, out, x, c: g / x[0])
-
-
-def _sqrt_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    # sqrt'(0) is infinite: inf there (as x ** 0.5 gives), without NumPy's divide warning.
-    with np.errstate(divide="ignore"):
-        return g / (out * 2)
-
-
-SQRT = _Op("sqrt", _sqrt_grad)
-# sign(NaN) taken as 0, as PyTorch's abs backward (NumPy's sign would give NaN).
-ABS = _Op("abs", lambda g, out, x, c: g * np.nan_to_num(np.sign(_raw(x[0]))))
-SIN = _Op("sin", lambda g, out, x, c: g * _cos(x[0]))
-COS = _Op("cos", lambda g, out, x, c: -g * _sin(x[0]))
-TANH = _Op("tanh", lambda g, out, x, c: g * (1 - out * out))
-SIGMOID = _Op("sigmoid", lambda g, out, x, c: g * (out * (1 - out)))
-# "not x <= 0" rather than "x > 0": the gradient passes through a NaN, as in PyTorch.
-RELU = _Op("relu", lambda g, out, x, c: g * ~(_raw(x[0]) <= 0))
 # ctx holds the mask of inputs inside [low, high]: the gradient passes only there.
 CLIP = _Op("clip", lambda g, out, x, c: g * c)
 
@@ -790,49 +763,11 @@ class Tensor(GraphNode):
         return self._compare(other, "!=", np.not_equal)
 
     # ------------------------------------------------------------------ elementwise
-    def exp(self) -> Tensor:
-        """e ** self, elementwise."""
-        return _result(np.exp(self.data), (self,), EXP)
+    # exp, log, tanh, sigmoid, relu and the other elementwise functions are declared once
+    # for both node types in elementwise.py, which makes them methods here.
+    if TYPE_CHECKING:
 
-    def log(self) -> Tensor:
-        """Natural logarithm, elementwise (NumPy's -inf/nan outside the domain)."""
-        return _result(np.log(self.data), (self,), LOG)
-
-    def sqrt(self) -> Tensor:
-        """Square root, elementwise."""
-        return _result(np.sqrt(self.data), (self,), SQRT)
-
-    def abs(self) -> Tensor:
-        """Absolute value; its derivative at 0 is taken as 0."""
-        return _result(np.abs(self.data), (self,), ABS)
-
-    def sin(self) -> Tensor:
-        """Sine, elementwise."""
-        return _result(np.sin(self.data), (self,), SIN)
-
-    def cos(self) -> Tensor:
-        """Cosine, elementwise."""
-        return _result(np.cos(self.data), (self,), COS)
-
-    def tanh(self) -> Tensor:
-        """Hyperbolic tangent (never overflows)."""
-        return _result(np.tanh(self.data), (self,), TANH)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e ** -x), without overflow or warnings for any finite input."""
-        x = self.data
-        # The textbook formula, bit-identical to the blog's NumPy code. Only where e ** -x
-        # overflows (x < -709 in float64) is the warning silenced: there 1 / (1 + inf) = 0.
-        if x.size and _min(x, None) < -_EXP_LIMIT.get(x.dtype.type, 80.0):
-            with np.errstate(over="ignore"):
-                data = 1 / (1 + np.exp(-x))
-        else:
-            data = 1 / (1 + np.exp(-x))
-        return _result(data, (self,), SIGMOID)
-
-    def relu(self) -> Tensor:
-        """max(0, x); its derivative at 0 is taken as 0; NaN stays NaN (gradient 1)."""
-        return _result(np.maximum(self.data, 0), (self,), RELU)
+        def __getattr__(self, name: str) -> Any: ...  # the registered operations
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
         """Values limited to [low, high]; the gradient passes only where x is inside."""

@@ -206,33 +206,6 @@ DIV = _Op(
 NEG = _Op("neg", lambda n: (-1.0,), lambda n: (_constant(-1.0),))
 
 
-def _sign(x: float) -> float:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-
-
-ABS = _Op(
-    "abs", lambda n: (_sign(n._parents[0].data),), lambda n: (_constant(_sign(n._parents[0].data)),)
-)
-EXP = _Op("exp", lambda n: (n.data,), lambda n: (n,))
-LOG = _Op("log", lambda n: (1.0 / n._parents[0].data,), lambda n: (1.0 / n._parents[0],))
-# d sqrt(a)/da = 1 / (2 sqrt(a)) is infinite at a = 0: inf there, as IEEE arithmetic gives.
-SQRT = _Op(
-    "sqrt",
-    lambda n: (0.5 / n.data if n.data else math.copysign(math.inf, n.data),),
-    lambda n: (0.5 / n if n.data else _constant(math.copysign(math.inf, n.data)),),
-)
-TANH = _Op("tanh", lambda n: (1.0 - n.data * n.data,), lambda n: (1.0 - n * n,))
-SIGMOID = _Op("sigmoid", lambda n: (n.data * (1.0 - n.data),), lambda n: (n * (1.0 - n),))
-# Tested as "x <= 0" so that NaN passes through with gradient 1, as in PyTorch and Tensor.
-RELU = _Op(
-    "relu",
-    lambda n: (0.0 if n._parents[0].data <= 0 else 1.0,),
-    lambda n: (_constant(0.0 if n._parents[0].data <= 0 else 1.0),),
-)
-SIN = _Op("sin", lambda n: (math.cos(n._parents[0].data),), lambda n: (n._parents[0].cos(),))
-COS = _Op("cos", lambda n: (-math.sin(n._parents[0].data),), lambda n: (-n._parents[0].sin(),))
-
-
 def _pow_base_local(a: float, b: float) -> float:
     """d(a**b)/da = b * a**(b-1), with PyTorch's values where a float power would raise.
 
@@ -434,7 +407,7 @@ class Value(GraphNode):
         return self
 
     def __abs__(self) -> Value:
-        return _result(abs(self.data), (self,), ABS)
+        return self.abs()  # type: ignore[no-any-return]  # abs and the other functions: elementwise.py
 
     def _moved(self) -> Value:
         """A new node with this one's number and place in the graph (for an update in place)."""
@@ -456,59 +429,6 @@ class Value(GraphNode):
     def _assign(self, result: Value, symbol: str) -> None:
         """Take ``result``'s number (an unrecorded update)."""
         self.data = result.data
-
-    def abs(self) -> Value:
-        """|self|; its derivative at 0 is taken as 0 (as ``abs(v)``)."""
-        return self.__abs__()
-
-    # ------------------------------------------------------------------ functions
-    def exp(self) -> Value:
-        """e ** self; OverflowError past about 709.78."""
-        try:
-            data = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"Value exp({self.data!r}) overflows a float (largest argument ~709.78)"
-            ) from None
-        return _result(data, (self,), EXP)
-
-    def log(self) -> Value:
-        """Natural logarithm; ValueError for inputs <= 0."""
-        if self.data <= 0.0:
-            raise ValueError(f"Value log({self.data!r}): log is defined only for inputs > 0")
-        return _result(math.log(self.data), (self,), LOG)
-
-    def sqrt(self) -> Value:
-        """Square root; ValueError for negative inputs."""
-        if self.data < 0.0:
-            raise ValueError(f"Value sqrt({self.data!r}): sqrt is defined only for inputs >= 0")
-        return _result(math.sqrt(self.data), (self,), SQRT)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent (never overflows)."""
-        return _result(math.tanh(self.data), (self,), TANH)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), without overflow for any finite input."""
-        x = self.data
-        if x > -709.0:
-            data = 1.0 / (1.0 + math.exp(-x))  # the textbook formula, exactly as the blog computes
-        else:
-            e = math.exp(x)  # here e ** -x would overflow; e / (1 + e) is the same value
-            data = e / (1.0 + e)
-        return _result(data, (self,), SIGMOID)
-
-    def relu(self) -> Value:
-        """max(0, self); its derivative at 0 is taken as 0; NaN stays NaN (gradient 1)."""
-        return _result(0.0 if self.data <= 0 else self.data, (self,), RELU)
-
-    def sin(self) -> Value:
-        """Sine."""
-        return _result(math.sin(self.data), (self,), SIN)
-
-    def cos(self) -> Value:
-        """Cosine."""
-        return _result(math.cos(self.data), (self,), COS)
 
     def detach(self) -> Value:
         """A constant with the same number, cut off from the graph."""
@@ -657,7 +577,6 @@ def dot(
 
 ADD.backprop = _push_add
 MUL.backprop = _push_mul
-RELU.backprop = _push_relu
 
 
 def _rebuild_value(

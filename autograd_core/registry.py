@@ -1,0 +1,320 @@
+"""Operations as data: each differentiable operation is declared once, with its forward and
+its derivative rule side by side, and serves both node types and every order.
+
+An ``Operation`` holds:
+
+- ``array``: the forward on NumPy arrays (a ``Tensor``'s data);
+- ``scalar``: the forward on Python floats (a ``Value``'s data), or None when the operation
+  has no scalar form;
+- ``rule``: the vector-Jacobian product ``rule(g, out, *inputs, **params)``: the share of
+  the upstream gradient ``g`` that each input receives (one value, or a tuple per input);
+- ``formula``: the local derivative written out (``cos(x)``), for explanations and drawings.
+
+The rule is written with operators and registered operations, which accept floats, arrays
+and nodes alike. So one rule gives a ``Value``'s local gradients (the rule at ``g = 1`` on
+floats), a ``Tensor``'s backward (the rule on arrays; the engine sums each share down to
+its input's shape, so rules ignore broadcasting), and ``create_graph`` (the same rule on
+nodes, so every order of derivative comes free).
+
+``differentiable`` is the public way in: a user's operation is drawn, tested and
+differentiated to any order like a built-in one.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import tensor as _tensor
+from . import value as _value
+from .context import no_grad
+from .tensor import Tensor
+from .value import Value
+
+__all__ = ["Operation", "REGISTRY", "differentiable", "raw"]
+
+Rule = Callable[..., Any]
+
+# Every registered operation by name: the operation table's tests iterate over it.
+REGISTRY: dict[str, Operation] = {}
+
+
+def raw(x: Any) -> Any:
+    """The number or array behind ``x`` (for masks, which are not differentiated)."""
+    return x.data if isinstance(x, (Value, Tensor)) else x
+
+
+class Operation:
+    """One differentiable operation of both node types: call it on numbers, arrays, Values
+    or Tensors (see the module's docstring)."""
+
+    def __init__(
+        self,
+        name: str,
+        array: Callable[..., Any],
+        *,
+        scalar: Callable[..., float] | None = None,
+        arity: int = 1,
+        formula: str = "",
+        params: dict[str, Any] | None = None,
+        edge_safe: bool = False,
+        rule_on_nodes: bool = False,
+        doc: str = "",
+    ) -> None:
+        if not name.isidentifier():
+            raise ValueError(f"differentiable: name must be an identifier, got {name!r}")
+        self.name = name
+        self.array = array
+        self.scalar = scalar
+        self.arity = arity
+        self.formula = formula
+        self.params = dict(params or {})
+        # The rule divides by zero or overflows at the domain's edge, where IEEE arithmetic
+        # gives the right limit: evaluate it with NumPy's warnings off.
+        self.edge_safe = edge_safe
+        # A user's rule may call node methods (x.sigmoid()): it always gets nodes.
+        self.rule_on_nodes = rule_on_nodes
+        self.rule: Rule | None = None
+        self.__doc__ = doc or None
+        self.__name__ = name
+        self._value_ops: dict[tuple[Any, ...], Any] = {}
+        self._tensor_op = _tensor._Op(name, *(self._tensor_vjp(i) for i in range(arity)))
+
+    def __repr__(self) -> str:
+        return f"<operation {self.name}>"
+
+    def vjp(self, rule: Rule) -> Rule:
+        """Set the derivative rule ``rule(g, out, *inputs)`` (a decorator); returns it."""
+        self.rule = rule
+        return rule
+
+    # ------------------------------------------------------------------ forward
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        if len(args) != self.arity:
+            raise TypeError(f"{self.name}: takes {self.arity} operand(s), got {len(args)}")
+        if params:
+            unknown = set(params) - set(self.params)
+            if unknown:
+                raise TypeError(
+                    f"{self.name}: unexpected argument(s) {sorted(unknown)}; it takes "
+                    f"{sorted(self.params) or 'none'}"
+                )
+            params = {**self.params, **params}
+        else:
+            params = self.params
+        if any(isinstance(a, Tensor) for a in args):
+            return self._on_tensors(args, params)
+        if any(isinstance(a, Value) for a in args):
+            return self._on_values(args, params)
+        if self.scalar is not None and all(type(a) is float or _is_number(a) for a in args):
+            if all(type(a) is not np.float64 for a in args):
+                return self._scalar(tuple(float(a) for a in args), params)
+        return self.array(*[_array(a, self.name) for a in args], **params)
+
+    def _scalar(self, xs: tuple[float, ...], params: dict[str, Any]) -> float:
+        assert self.scalar is not None
+        try:
+            return float(self.scalar(*xs, **params))
+        except (ValueError, OverflowError, ZeroDivisionError) as exc:
+            shown = ", ".join(repr(x) for x in xs)
+            raise type(exc)(f"Value {self.name}({shown}): {exc}") from None
+
+    def _on_values(self, args: tuple[Any, ...], params: dict[str, Any]) -> Value:
+        if self.scalar is None:
+            raise TypeError(f"{self.name}: has no Value form; use a Tensor (Tensor(v.data))")
+        nodes = tuple(_value_operand(a, self.name) for a in args)
+        data = self._scalar(tuple(n.data for n in nodes), params)
+        recorded = any(n._op is not _value.CONST for n in nodes)
+        return _value._result(data, nodes, self.value_op(params), recorded)
+
+    def _on_tensors(self, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+        anchor = next(a for a in args if isinstance(a, Tensor))
+        nodes = tuple(_tensor._as_tensor(a, self.name, anchor) for a in args)
+        try:
+            data = self.array(*[n.data for n in nodes], **params)
+        except ValueError:
+            shapes = " and ".join(str(n.shape) for n in nodes)
+            raise ValueError(
+                f"Tensor {self.name}: shapes {shapes} do not broadcast (NumPy rules)"
+            ) from None
+        return _tensor._result(data, nodes, self._tensor_op, params or None)
+
+    def value_op(self, params: dict[str, Any]) -> Any:
+        """The Value-side operation record for these parameters (one per distinct set)."""
+        key = tuple(sorted(params.items()))
+        op = self._value_ops.get(key)
+        if op is None:
+
+            def local(n: Value) -> tuple[float, ...]:
+                return self._value_local(n, params)
+
+            def graph_local(n: Value) -> tuple[Value, ...]:
+                return self._value_graph_local(n, params)
+
+            op = self._value_ops[key] = _value._Op(self.name, local, graph_local)
+        return op
+
+    # ------------------------------------------------------------------ backward
+    def shares(self, g: Any, out: Any, inputs: tuple[Any, ...], params: Any) -> tuple[Any, ...]:
+        """Each input's share of ``g`` by the rule (numbers, arrays or nodes, as given)."""
+        rule = self.rule
+        if rule is None:
+            raise NotImplementedError(
+                f"{self.name}: no derivative rule; define one with @{self.name}.vjp"
+            )
+        params = params or {}
+        if self.rule_on_nodes and not isinstance(out, (Value, Tensor)):
+            with no_grad():
+                got = rule(_node(g), _node(out), *[_node(x) for x in inputs], **params)
+            return tuple(raw(s) for s in _as_tuple(got, self.arity, self.name))
+        if self.edge_safe:
+            with np.errstate(all="ignore"):
+                return _as_tuple(rule(g, out, *inputs, **params), self.arity, self.name)
+        return _as_tuple(rule(g, out, *inputs, **params), self.arity, self.name)
+
+    def _value_local(self, n: Value, params: dict[str, Any]) -> tuple[float, ...]:
+        xs = tuple(p.data for p in n._parents)
+        try:
+            got = self.shares(1.0, n.data, xs, params)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            # Python floats raise where IEEE arithmetic gives the limit (1 / 0.0 = inf):
+            # the same rule on NumPy floats gives PyTorch's numbers.
+            with np.errstate(all="ignore"):
+                f64 = np.float64
+                got = self.shares(f64(1.0), f64(n.data), tuple(f64(x) for x in xs), params)
+        return tuple(float(s) for s in got)
+
+    def _value_graph_local(self, n: Value, params: dict[str, Any]) -> tuple[Value, ...]:
+        got = self.shares(_value._constant(1.0), n, n._parents, params)
+        return tuple(s if isinstance(s, Value) else _value._constant(float(s)) for s in got)
+
+    def _tensor_vjp(self, i: int) -> _tensor.Rule:
+        def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+            share = self.shares(g, out, x, c)[i]
+            if isinstance(share, (np.ndarray, Tensor)):
+                return share
+            # A number (a rule that ignores g, or NumPy's 0-d result): spread over g's shape.
+            data = np.full(np.shape(raw(g)), share, dtype=raw(g).dtype)
+            return _tensor._constant(data) if isinstance(g, Tensor) else data
+
+        return vjp
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _value_operand(x: Any, name: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if _is_number(x):
+        return _value._constant(float(x))
+    raise TypeError(
+        f"Value {name}: unsupported operand {type(x).__name__}; a Value mixes only with "
+        "Values and real numbers (for arrays use Tensor)"
+    )
+
+
+def _array(x: Any, name: str) -> np.ndarray:
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: needs numbers, arrays, Values or Tensors, got {type(x).__name__}")
+    return array
+
+
+def _as_tuple(shares: Any, arity: int, name: str) -> tuple[Any, ...]:
+    if arity == 1:
+        return (shares,)
+    if not isinstance(shares, tuple) or len(shares) != arity:
+        raise TypeError(f"{name}: a derivative rule of {arity} inputs must return {arity} shares")
+    return shares
+
+
+def _node(x: Any) -> Any:
+    """``x`` as a constant node (a user's rule may call node methods)."""
+    if isinstance(x, (Value, Tensor)):
+        return x
+    if isinstance(x, np.ndarray):
+        return _tensor._constant(x)
+    return _value._constant(float(x))
+
+
+def register(op: Operation, method: bool = False) -> Operation:
+    """Add ``op`` to the registry and, with ``method``, to both node types as a method."""
+    if op.name in REGISTRY:
+        raise ValueError(f"differentiable: an operation named {op.name!r} exists already")
+    REGISTRY[op.name] = op
+    if method:
+        for cls in (Value, Tensor):
+            if op.name in cls.__dict__:
+                raise ValueError(f"differentiable: {cls.__name__}.{op.name} exists already")
+            setattr(cls, op.name, _method(op))
+    return op
+
+
+def _method(op: Operation) -> Callable[..., Any]:
+    if op.arity == 1 and not op.params:
+        return _unary_method(op)
+
+    def method(self: Any, *others: Any, **params: Any) -> Any:
+        return op(self, *others, **params)
+
+    return _named(method, op)
+
+
+def _unary_method(op: Operation) -> Callable[..., Any]:
+    """``x.name()`` without the dispatch of ``op(x)``: exp, tanh, relu are hot paths."""
+    array, tensor_op, value_op, scalar = op.array, op._tensor_op, op.value_op({}), op._scalar
+    tensor_result, value_result, no_params = _tensor._result, _value._result, op.params
+
+    def method(self: Any) -> Any:
+        if isinstance(self, Tensor):
+            return tensor_result(array(self.data), (self,), tensor_op)
+        return value_result(scalar((self.data,), no_params), (self,), value_op)
+
+    return _named(method, op)
+
+
+def _named(method: Callable[..., Any], op: Operation) -> Callable[..., Any]:
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = op.__doc__ or f"{op.name}, elementwise (d/dx: {op.formula})."
+    return method
+
+
+def differentiable(
+    forward: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    scalar: Callable[..., float] | None = None,
+    formula: str = "",
+    method: bool = False,
+) -> Any:
+    """Declare ``forward`` (on NumPy arrays) a differentiable operation of both node types.
+
+    Give its derivative with ``@op.vjp``: ``rule(g, out, *inputs)`` returns each input's
+    share of the upstream gradient ``g`` (a tuple for several inputs), written with
+    operators, node methods and registered operations, so that higher orders work. The
+    operation then takes Values (through ``scalar``, else ``forward`` on floats) and
+    Tensors; viz and gradcheck see it like any built-in operation. ``method=True`` also
+    makes it a method of Value and Tensor.
+    """
+
+    def declare(fn: Callable[..., Any]) -> Operation:
+        def on_floats(*xs: float) -> float:
+            return float(fn(*xs))
+
+        op = Operation(
+            name or fn.__name__,
+            fn,
+            scalar=scalar or on_floats,
+            arity=fn.__code__.co_argcount,
+            formula=formula,
+            rule_on_nodes=True,
+            doc=fn.__doc__ or "",
+        )
+        return register(op, method=method)
+
+    return declare(forward) if forward is not None else declare
