@@ -71,7 +71,8 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 def _op(name: str, array: Any, scalar: Any, formula: str, **options: Any) -> Operation:
     """Declare and register one operation (a method of both node types too)."""
-    return register(Operation(name, array, scalar=scalar, formula=formula, **options), True)
+    op = Operation(name, array, scalar=scalar, formula=formula, builtin=True, **options)
+    return register(op, method=True)
 
 
 def _needs(ok: bool, what: str) -> None:

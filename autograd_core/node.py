@@ -74,6 +74,13 @@ class GraphNode:
     def __ipow__(self, other: Any) -> Any:
         return update_in_place(self, other, "**=", "__pow__")
 
+    # % is torch.remainder (Python's sign rule), declared in elementwise.py for both types.
+    def __mod__(self, other: Any) -> Any:
+        return _operation("remainder")(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _operation("remainder")(other, self)
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         # Copying or pickling a computed node would walk its whole graph recursively (and a
         # graph can be a million nodes deep); like PyTorch, only leaves can be copied.
@@ -86,3 +93,10 @@ class GraphNode:
 
     def _leaf_reduce(self) -> Any:
         raise NotImplementedError
+
+
+def _operation(name: str) -> Any:
+    """A registered operation (imported here, not at the top: the registry builds on nodes)."""
+    from .registry import REGISTRY
+
+    return REGISTRY[name]

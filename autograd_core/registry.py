@@ -62,6 +62,7 @@ class Operation:
         params: dict[str, Any] | None = None,
         edge_safe: bool = False,
         rule_on_nodes: bool = False,
+        builtin: bool = False,
         doc: str = "",
     ) -> None:
         if not name.isidentifier():
@@ -77,6 +78,7 @@ class Operation:
         self.edge_safe = edge_safe
         # A user's rule may call node methods (x.sigmoid()): it always gets nodes.
         self.rule_on_nodes = rule_on_nodes
+        self.builtin = builtin  # declared by autograd_core (the operation table covers these)
         self.rule: Rule | None = None
         self.__doc__ = doc or None
         self.__name__ = name
@@ -120,7 +122,8 @@ class Operation:
             return float(self.scalar(*xs, **params))
         except (ValueError, OverflowError, ZeroDivisionError) as exc:
             shown = ", ".join(repr(x) for x in xs)
-            raise type(exc)(f"Value {self.name}({shown}): {exc}") from None
+            reason = f"{shown} is outside its domain" if str(exc) == "math domain error" else exc
+            raise type(exc)(f"Value {self.name}({shown}): {reason}") from None
 
     def _on_values(self, args: tuple[Any, ...], params: dict[str, Any]) -> Value:
         if self.scalar is None:
@@ -243,14 +246,23 @@ def _node(x: Any) -> Any:
 
 
 def register(op: Operation, method: bool = False) -> Operation:
-    """Add ``op`` to the registry and, with ``method``, to both node types as a method."""
-    if op.name in REGISTRY:
-        raise ValueError(f"differentiable: an operation named {op.name!r} exists already")
+    """Add ``op`` to the registry and, with ``method``, to both node types as a method.
+
+    Declaring a user's operation again (a notebook cell run twice) replaces it; the
+    built-in operations and the node types' own methods cannot be replaced.
+    """
+    old = REGISTRY.get(op.name)
+    if old is not None and old.builtin:
+        raise ValueError(f"differentiable: {op.name!r} is a built-in operation; choose a name")
+    if method:
+        for cls in (Value, Tensor):
+            existing = cls.__dict__.get(op.name)
+            made_from = getattr(existing, "_operation", None)
+            if existing is not None and (made_from is None or made_from is not old):
+                raise ValueError(f"differentiable: {cls.__name__}.{op.name} exists already")
     REGISTRY[op.name] = op
     if method:
         for cls in (Value, Tensor):
-            if op.name in cls.__dict__:
-                raise ValueError(f"differentiable: {cls.__name__}.{op.name} exists already")
             setattr(cls, op.name, _method(op))
     return op
 
@@ -279,6 +291,7 @@ def _unary_method(op: Operation) -> Callable[..., Any]:
 
 
 def _named(method: Callable[..., Any], op: Operation) -> Callable[..., Any]:
+    method._operation = op  # type: ignore[attr-defined]  # marks methods made from ops
     method.__name__ = method.__qualname__ = op.name
     method.__doc__ = op.__doc__ or f"{op.name}, elementwise (d/dx: {op.formula})."
     return method

@@ -1,0 +1,109 @@
+"""The operation table (as PyTorch's OpInfo): one entry per registered operation.
+
+``test_op_table.py`` checks every entry: first and second derivatives against central
+differences on both node types, dtype and shape of gradients, broadcasting, the edge
+samples below and drawing. A registered operation without an entry fails a test.
+
+Edges are PyTorch 2.13's values (float64): ``(inputs, output, gradients)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+INF, NAN = math.inf, math.nan
+Edge = tuple[tuple[float, ...], float, tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to test one operation."""
+
+    low: float = -3.0  # the domain sampled for derivative checks, per operand
+    high: float = 3.0
+    kinks: tuple[float, ...] = ()  # points where the derivative jumps: samples keep away
+    differentiable: bool = True  # False: a step (floor, sign), whose gradient is 0
+    params: tuple[dict[str, Any], ...] = ({},)  # keyword arguments to test with
+    edges: tuple[Edge, ...] = ()
+    second_low: float | None = None  # the second operand's domain, if it differs
+    second_high: float | None = None
+    away_from_integer_ratio: bool = False  # remainder/fmod jump where a / b is an integer
+
+
+def entry(*edges: Edge, **options: Any) -> Entry:
+    return Entry(edges=edges, **options)
+
+
+POSITIVE = {"low": 0.2, "high": 4.0}
+
+TABLE: dict[str, Entry] = {
+    "exp": entry(((0.0,), 1.0, (1.0,)), ((-INF,), 0.0, (0.0,))),
+    "log": entry(((0.0,), -INF, (INF,)), ((1.0,), 0.0, (1.0,)), **POSITIVE),
+    "sqrt": entry(((0.0,), 0.0, (INF,)), ((-0.0,), -0.0, (-INF,)), **POSITIVE),
+    "abs": entry(((0.0,), 0.0, (0.0,)), ((NAN,), NAN, (0.0,)), kinks=(0.0,)),
+    "sin": entry(((0.0,), 0.0, (1.0,))),
+    "cos": entry(((0.0,), 1.0, (-0.0,))),
+    "tanh": entry(((INF,), 1.0, (0.0,)), ((0.0,), 0.0, (1.0,))),
+    "sigmoid": entry(((-800.0,), 0.0, (0.0,)), ((0.0,), 0.5, (0.25,))),
+    "relu": entry(((NAN,), NAN, (1.0,)), ((0.0,), 0.0, (0.0,)), kinks=(0.0,)),
+    "log1p": entry(((-1.0,), -INF, (INF,)), ((0.0,), 0.0, (1.0,)), low=-0.8),
+    "expm1": entry(((0.0,), 0.0, (1.0,))),
+    "log2": entry(((0.0,), -INF, (INF,)), ((8.0,), 3.0, (0.18033688011112042,)), **POSITIVE),
+    "log10": entry(((0.0,), -INF, (INF,)), ((100.0,), 2.0, (0.0043429448190325185,)), **POSITIVE),
+    "exp2": entry(((0.0,), 1.0, (0.6931471805599453,)), ((3.0,), 8.0, (5.545177444479562,))),
+    "square": entry(((-3.0,), 9.0, (-6.0,))),
+    "reciprocal": entry(
+        ((0.0,), INF, (-INF,)), ((-0.0,), -INF, (-INF,)), ((4.0,), 0.25, (-0.0625,)), **POSITIVE
+    ),
+    "rsqrt": entry(((0.0,), INF, (-INF,)), ((4.0,), 0.5, (-0.0625,)), **POSITIVE),
+    "sign": entry(((NAN,), 0.0, (0.0,)), ((-2.0,), -1.0, (0.0,)), differentiable=False),
+    "floor": entry(((2.5,), 2.0, (0.0,)), differentiable=False),
+    "ceil": entry(((-2.5,), -2.0, (0.0,)), differentiable=False),
+    "round": entry(((2.5,), 2.0, (0.0,)), ((3.5,), 4.0, (0.0,)), differentiable=False),
+    "trunc": entry(((-2.5,), -2.0, (0.0,)), differentiable=False),
+    "sinh": entry(((0.0,), 0.0, (1.0,))),
+    "cosh": entry(((0.0,), 1.0, (0.0,))),
+    "tan": entry(((0.0,), 0.0, (1.0,)), low=-1.2, high=1.2),
+    "arcsin": entry(((1.0,), 1.5707963267948966, (INF,)), low=-0.9, high=0.9),
+    "arccos": entry(((1.0,), 0.0, (-INF,)), low=-0.9, high=0.9),
+    "arctan": entry(((INF,), 1.5707963267948966, (0.0,))),
+    "arcsinh": entry(((0.0,), 0.0, (1.0,))),
+    "arccosh": entry(((1.0,), 0.0, (INF,)), low=1.2, high=4.0),
+    "arctanh": entry(((1.0,), INF, (INF,)), low=-0.9, high=0.9),
+    "erf": entry(((0.0,), 0.0, (1.1283791670955126,)), ((INF,), 1.0, (0.0,))),
+    "softplus": entry(
+        ((0.0,), 0.6931471805599453, (0.5,)),
+        ((30.0,), 30.0, (1.0,)),
+        params=({}, {"beta": 2.0, "threshold": 5.0}),
+    ),
+    "gelu": entry(((0.0,), 0.0, (0.5,)), params=({}, {"approximate": "tanh"})),
+    "silu": entry(((0.0,), 0.0, (0.5,))),
+    "leaky_relu": entry(
+        ((-2.0,), -0.02, (0.01,)), kinks=(0.0,), params=({}, {"negative_slope": 0.2})
+    ),
+    "elu": entry(
+        ((-INF,), -1.0, (0.0,)), ((NAN,), NAN, (1.0,)), kinks=(0.0,), params=({}, {"alpha": 0.5})
+    ),
+    "hardtanh": entry(
+        ((1.0,), 1.0, (0.0,)),
+        ((NAN,), NAN, (1.0,)),
+        kinks=(-1.0, 1.0),
+        params=({}, {"min_val": -2.0, "max_val": 0.5}),
+    ),
+    "logaddexp": entry(((INF, 0.0), INF, (1.0, 0.0)), ((0.0, 0.0), 0.6931471805599453, (0.5, 0.5))),
+    "arctan2": entry(
+        ((0.0, 0.0), 0.0, (0.0, -0.0)), ((1.0, 1.0), 0.7853981633974483, (0.5, -0.5)), low=0.3
+    ),
+    "remainder": entry(
+        ((5.5, 2.0), 1.5, (1.0, -2.0)),
+        ((-5.5, 2.0), 0.5, (1.0, 3.0)),
+        second_low=0.5,
+        away_from_integer_ratio=True,
+    ),
+    "fmod": entry(((-5.5, 2.0), -1.5, (1.0, 2.0)), second_low=0.5, away_from_integer_ratio=True),
+}
+
+# Kinks of the parameterised versions too (hardtanh's bounds move with its parameters).
+EXTRA_KINKS: dict[str, tuple[float, ...]] = {"hardtanh": (-2.0, 0.5)}
