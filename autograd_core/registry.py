@@ -91,6 +91,10 @@ class Operation:
     def vjp(self, rule: Rule) -> Rule:
         """Set the derivative rule ``rule(g, out, *inputs)`` (a decorator); returns it."""
         self.rule = rule
+        for op, params in self._value_ops.values():  # records made before the rule was set
+            op.local = self._local(params)
+        if self.arity == 1 and not (self.rule_on_nodes or self.edge_safe):
+            self._tensor_op.vjps = (_direct_vjp(rule),)  # the common case, without shares()
         return rule
 
     # ------------------------------------------------------------------ forward
@@ -148,17 +152,40 @@ class Operation:
     def value_op(self, params: dict[str, Any]) -> Any:
         """The Value-side operation record for these parameters (one per distinct set)."""
         key = tuple(sorted(params.items()))
-        op = self._value_ops.get(key)
-        if op is None:
-
-            def local(n: Value) -> tuple[float, ...]:
-                return self._value_local(n, params)
+        found = self._value_ops.get(key)
+        if found is None:
 
             def graph_local(n: Value) -> tuple[Value, ...]:
                 return self._value_graph_local(n, params)
 
-            op = self._value_ops[key] = _value._Op(self.name, local, graph_local)
-        return op
+            op = _value._Op(self.name, self._local(params), graph_local)
+            found = self._value_ops[key] = (op, params)
+        return found[0]
+
+    def _local(self, params: dict[str, Any]) -> Callable[[Value], tuple[float, ...]]:
+        """A Value's local gradients by the rule: called directly on floats for one input
+        (the common case), by the general path where Python floats raise (1 / 0.0)."""
+        rule, general = self.rule, self._value_local
+        if self.arity != 1 or self.rule_on_nodes or rule is None:
+            return lambda n: general(n, params)
+
+        if params:
+
+            def local(n: Value) -> tuple[float, ...]:
+                try:
+                    return (rule(1.0, n.data, n._parents[0].data, **params),)
+                except (ZeroDivisionError, OverflowError, ValueError):
+                    return general(n, params)
+
+            return local
+
+        def plain(n: Value) -> tuple[float, ...]:
+            try:
+                return (rule(1.0, n.data, n._parents[0].data),)
+            except (ZeroDivisionError, OverflowError, ValueError):
+                return general(n, params)
+
+        return plain
 
     # ------------------------------------------------------------------ backward
     def shares(self, g: Any, out: Any, inputs: tuple[Any, ...], params: Any) -> tuple[Any, ...]:
@@ -197,13 +224,27 @@ class Operation:
     def _tensor_vjp(self, i: int) -> _tensor.Rule:
         def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
             share = self.shares(g, out, x, c)[i]
-            if isinstance(share, (np.ndarray, Tensor)):
-                return share
-            # A number (a rule that ignores g, or NumPy's 0-d result): spread over g's shape.
-            data = np.full(np.shape(raw(g)), share, dtype=raw(g).dtype)
-            return _tensor._constant(data) if isinstance(g, Tensor) else data
+            return share if isinstance(share, (np.ndarray, Tensor)) else _spread(share, g)
 
         return vjp
+
+
+def _direct_vjp(rule: Rule) -> _tensor.Rule:
+    """A one-input rule as a Tensor VJP, called directly (tested equal to the general path)."""
+
+    def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+        share = rule(g, out, x[0]) if c is None else rule(g, out, x[0], **c)
+        if type(share) is np.ndarray or isinstance(share, Tensor):
+            return share
+        return _spread(share, g)
+
+    return vjp
+
+
+def _spread(share: Any, g: Any) -> Any:
+    """A number (a rule that ignores g, or NumPy's 0-d result), spread over g's shape."""
+    data = np.full(np.shape(raw(g)), share, dtype=raw(g).dtype)
+    return _tensor._constant(data) if isinstance(g, Tensor) else data
 
 
 def _is_number(x: Any) -> bool:
@@ -282,10 +323,16 @@ def _unary_method(op: Operation) -> Callable[..., Any]:
     array, tensor_op, value_op, scalar = op.array, op._tensor_op, op.value_op({}), op._scalar
     tensor_result, value_result, no_params = _tensor._result, _value._result, op.params
 
+    fn = op.scalar
+
     def method(self: Any) -> Any:
         if isinstance(self, Tensor):
             return tensor_result(array(self.data), (self,), tensor_op)
-        return value_result(scalar((self.data,), no_params), (self,), value_op)
+        try:
+            data = fn(self.data)  # type: ignore[misc]
+        except (ValueError, OverflowError, ZeroDivisionError):
+            data = scalar((self.data,), no_params)  # raises, naming the operation
+        return value_result(data if type(data) is float else float(data), (self,), value_op)
 
     return _named(method, op)
 
