@@ -471,7 +471,6 @@ class Tensor(GraphNode):
         "_modified",
         "_born",
     )
-    __array_ufunc__ = None  # NumPy defers to our reflected operators
     # Hashes by identity although == is elementwise: GraphNode restores object.__hash__.
 
     data: np.ndarray
@@ -574,6 +573,18 @@ class Tensor(GraphNode):
 
     def __int__(self) -> int:
         return int(self.item())
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # np.exp(t), np.add(a, t), a + t with a an array: recorded (numpy_interop).
+        from .numpy_interop import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        # np.sum(t, axis=0), np.dot(W, X), np.concatenate([...]): recorded (numpy_interop).
+        from .numpy_interop import array_function
+
+        return array_function(func, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         # np.asarray(t) gives the numbers (a view), never an object array of Tensors.

@@ -267,7 +267,12 @@ class Value(GraphNode):
     """
 
     __slots__ = ("data", "grad", "label", "_parents", "_op", "_scope", "_modified", "_born")
-    __array_ufunc__ = None  # NumPy defers to our reflected operators
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # np.exp(v) is v.exp(); np.float64(2) * v is 2.0 * v (numpy_interop).
+        from .numpy_interop import value_ufunc
+
+        return value_ufunc(ufunc, method, inputs, kwargs)
 
     data: float
     grad: Any

@@ -1,0 +1,268 @@
+"""NumPy functions on Tensors record the graph: ``np.exp(t)``, ``np.sum(t, axis=0)``,
+``np.matmul(W, X)`` and ``np.maximum(t, 0)`` return Tensors with gradients, so NumPy code
+written for arrays (like the seed blog's) runs on Tensors unchanged.
+
+NumPy hands a call with a Tensor operand to ``Tensor.__array_ufunc__`` (ufuncs) or
+``Tensor.__array_function__`` (the rest), which look the function up here. Functions that
+only inspect numbers (``np.isfinite``, ``np.allclose``, ``np.argmax``...) run on the
+arrays and return arrays. Any other function raises an error naming it: a silent plain
+array would drop the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import elementwise as ew
+from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+
+__all__ = ["array_ufunc", "array_function", "value_ufunc"]
+
+
+def _dunder(name: str) -> Callable[[Any, Any], Any]:
+    """A binary operator that calls the Tensor operand's method (never NumPy's again)."""
+
+    def apply(a: Any, b: Any) -> Any:
+        if isinstance(a, Tensor):
+            return getattr(a, f"__{name}__")(b)
+        return getattr(b, f"__r{name}__")(a)
+
+    return apply
+
+
+def _compare(name: str) -> Callable[[Any, Any], Any]:
+    mirrored = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}[name]
+
+    def apply(a: Any, b: Any) -> Any:
+        if isinstance(a, Tensor):
+            return getattr(a, f"__{name}__")(b)
+        return getattr(b, f"__{mirrored}__")(a)
+
+    return apply
+
+
+UFUNCS: dict[Any, Callable[..., Any]] = {
+    np.add: _dunder("add"),
+    np.subtract: _dunder("sub"),
+    np.multiply: _dunder("mul"),
+    np.true_divide: _dunder("truediv"),
+    np.power: _dunder("pow"),
+    np.float_power: _dunder("pow"),
+    np.matmul: _dunder("matmul"),
+    np.negative: lambda a: -a,
+    np.positive: lambda a: a,
+    np.maximum: maximum,
+    np.minimum: minimum,
+    np.greater: _compare("gt"),
+    np.greater_equal: _compare("ge"),
+    np.less: _compare("lt"),
+    np.less_equal: _compare("le"),
+    np.equal: _compare("eq"),
+    np.not_equal: _compare("ne"),
+    np.absolute: ew.abs,
+    np.fabs: ew.abs,
+    np.rint: ew.round,
+    np.remainder: ew.remainder,
+    np.fmod: ew.fmod,
+    np.arctan2: ew.arctan2,
+    np.logaddexp: ew.logaddexp,
+}
+# The elementwise operations whose names NumPy shares (np.exp, np.log1p, np.tanh, ...).
+for _name in ew.__all__:
+    _ufunc = getattr(np, _name, None)
+    if isinstance(_ufunc, np.ufunc) and _ufunc not in UFUNCS:
+        UFUNCS[_ufunc] = getattr(ew, _name)
+
+# Ufuncs that only inspect numbers: they run on the arrays.
+INSPECTING_UFUNCS = {
+    np.isfinite,
+    np.isinf,
+    np.isnan,
+    np.signbit,
+    np.logical_and,
+    np.logical_or,
+    np.logical_not,
+    np.logical_xor,
+}
+
+
+def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What ``Tensor.__array_ufunc__`` returns for ``ufunc(*inputs, **kwargs)``."""
+    name = f"numpy.{ufunc.__name__}"
+    if ufunc in INSPECTING_UFUNCS and method == "__call__":
+        return getattr(ufunc, method)(*[_data(x) for x in inputs], **kwargs)
+    if method != "__call__":
+        hint = " (use t.sum(axis=...))" if ufunc is np.add and method == "reduce" else ""
+        raise TypeError(f"{name}.{method} on a Tensor is not differentiable here{hint}")
+    if kwargs:
+        raise TypeError(
+            f"{name} on a Tensor: the arguments {sorted(kwargs)} are not supported (out= "
+            "cannot write into a Tensor); call it without them"
+        )
+    fn = UFUNCS.get(ufunc)
+    if fn is None:
+        raise TypeError(
+            f"{name} has no derivative rule for Tensors; use an operation of autograd_core "
+            f"(README: operations), or {name}(t.data) for numbers without a graph"
+        )
+    return fn(*inputs)
+
+
+# Ufuncs of Values: the elementwise operations and the arithmetic operators.
+_VALUE_UFUNCS = {u for u, fn in UFUNCS.items() if u not in (np.maximum, np.minimum, np.matmul)}
+_VALUE_UFUNCS -= {np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal}
+
+
+def value_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What ``Value.__array_ufunc__`` returns: ``np.exp(v)`` is ``v.exp()``, and a NumPy
+    number mixes with a Value as a Python number does."""
+    name = f"numpy.{ufunc.__name__}"
+    if any(isinstance(x, np.ndarray) and x.ndim for x in inputs):
+        raise TypeError(
+            f"{name}: a Value mixes only with Values and numbers, not arrays; for arrays use "
+            "Tensor (Tensor(v.data) brings a Value's number into a Tensor graph)"
+        )
+    if method != "__call__" or kwargs or ufunc not in _VALUE_UFUNCS:
+        raise TypeError(f"{name} has no derivative rule for Values; use v.data for the number")
+    return UFUNCS[ufunc](*[x.item() if isinstance(x, np.generic) else x for x in inputs])
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _sum(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
+    _no_more("sum", rest)
+    return _tensor(a).sum(axis=axis, keepdims=keepdims)
+
+
+def _mean(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
+    _no_more("mean", rest)
+    return _tensor(a).mean(axis=axis, keepdims=keepdims)
+
+
+def _max(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
+    _no_more("max", rest)
+    return _tensor(a).max(axis=axis, keepdims=keepdims)
+
+
+def _min(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
+    _no_more("min", rest)
+    return _tensor(a).min(axis=axis, keepdims=keepdims)
+
+
+def _dot(a: Any, b: Any) -> Any:
+    a_nd, b_nd = np.ndim(_data(a)), np.ndim(_data(b))
+    if a_nd == 0 or b_nd == 0:
+        return _dunder("mul")(a, b)
+    if b_nd > 2:
+        raise TypeError("numpy.dot with a Tensor of more than 2 axes on the right: use np.matmul")
+    return _dunder("matmul")(a, b)
+
+
+def _reshape(a: Any, newshape: Any = None, *args: Any, **kwargs: Any) -> Any:
+    shape = kwargs.pop("shape", newshape)
+    _no_more("reshape", kwargs)
+    return _tensor(a).reshape(shape)
+
+
+def _transpose(a: Any, axes: Any = None) -> Any:
+    return _tensor(a).transpose() if axes is None else _tensor(a).transpose(tuple(axes))
+
+
+def _clip(a: Any, a_min: Any = None, a_max: Any = None, **kwargs: Any) -> Any:
+    low, high = kwargs.pop("min", a_min), kwargs.pop("max", a_max)
+    _no_more("clip", kwargs)
+    return _tensor(a).clip(low, high)
+
+
+def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    if x is None or y is None:
+        raise TypeError("numpy.where(condition) with one argument gives indices: use .data")
+    return where(condition, x, y)
+
+
+def _tensor(a: Any) -> Tensor:
+    if isinstance(a, Tensor):
+        return a
+    raise TypeError(f"expected a Tensor, got {type(a).__name__}")
+
+
+def _no_more(name: str, rest: dict[str, Any]) -> None:
+    if rest:
+        raise TypeError(f"numpy.{name} on a Tensor: the arguments {sorted(rest)} are not supported")
+
+
+FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.sum: _sum,
+    np.mean: _mean,
+    np.max: _max,
+    np.amax: _max,
+    np.min: _min,
+    np.amin: _min,
+    np.dot: _dot,
+    np.reshape: _reshape,
+    np.transpose: _transpose,
+    np.clip: _clip,
+    np.where: _where,
+    np.concatenate: lambda arrays, axis=0: concatenate(list(arrays), axis=axis),
+    np.stack: lambda arrays, axis=0: stack(list(arrays), axis=axis),
+    np.square: ew.square,
+}
+
+# Functions that only inspect numbers: they run on the arrays and return arrays.
+INSPECTING_FUNCTIONS = {
+    np.shape,
+    np.ndim,
+    np.size,
+    np.allclose,
+    np.isclose,
+    np.array_equal,
+    np.array_equiv,
+    np.argmax,
+    np.argmin,
+    np.argsort,
+    np.count_nonzero,
+    np.nonzero,
+    np.any,
+    np.all,
+    np.result_type,
+    np.can_cast,
+    np.iscomplexobj,
+    np.isrealobj,
+    np.copy,
+    np.array_repr,
+    np.array_str,
+    np.array2string,
+    np.broadcast_shapes,
+    np.nan_to_num,
+}
+
+
+def array_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What ``Tensor.__array_function__`` returns for ``func(*args, **kwargs)``."""
+    fn = FUNCTIONS.get(func)
+    if fn is not None:
+        return fn(*args, **kwargs)
+    if func in INSPECTING_FUNCTIONS or func.__module__.startswith("numpy.testing"):
+        return func(*_plain(args), **{k: _plain_one(v) for k, v in kwargs.items()})
+    raise TypeError(
+        f"numpy.{func.__name__} has no derivative rule for Tensors; use an operation of "
+        f"autograd_core (README: operations), or np.{func.__name__}(t.data) for numbers "
+        "without a graph"
+    )
+
+
+def _plain_one(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_plain_one(v) for v in x)
+    return x
+
+
+def _plain(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(_plain_one(a) for a in args)

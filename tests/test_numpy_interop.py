@@ -1,0 +1,109 @@
+"""NumPy functions on Tensors record the graph (as MyGrad's): NumPy code written for arrays,
+like the seed blog's, runs on Tensors unchanged and gets gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor, Value
+from autograd_core.numpy_interop import FUNCTIONS, UFUNCS
+
+
+def test_the_blogs_numpy_forward_runs_on_tensors_and_gets_the_same_gradients() -> None:
+    rng = np.random.default_rng(48)
+    X, Y = rng.normal(size=(2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
+    w, bias = rng.normal(size=(1, 2)), np.zeros((1, 1))
+
+    def blog_cost(W: object, b: object) -> object:  # the blog's NumPy, untouched
+        Z = np.dot(W, X) + b
+        A = 1 / (1 + np.exp(-Z))
+        return (1 / (2 * 4)) * np.sum(np.square(Y - A))
+
+    W, b = Tensor(w, requires_grad=True), Tensor(bias, requires_grad=True)
+    cost = blog_cost(W, b)
+    assert isinstance(cost, Tensor)
+    cost.backward()
+    W2, b2 = Tensor(w, requires_grad=True), Tensor(bias, requires_grad=True)
+    ((Y - (W2 @ X + b2).sigmoid()) ** 2).sum().__mul__(1 / 8).backward()
+    np.testing.assert_allclose(W.grad, W2.grad, rtol=1e-12)
+    np.testing.assert_allclose(b.grad, b2.grad, rtol=1e-12)
+    assert float(cost.item()) == pytest.approx(float(blog_cost(w, bias)), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "ufunc", sorted(UFUNCS, key=lambda u: u.__name__), ids=lambda u: u.__name__
+)
+def test_every_mapped_ufunc_records_and_matches_numpy(ufunc: np.ufunc) -> None:
+    x = np.array([0.3, 0.6, 0.9]) + (1.0 if ufunc is np.arccosh else 0.0)
+    y = np.array([0.5, 0.25, 2.0])
+    args = (x,) if ufunc.nin == 1 else (x, y)
+    expected = ufunc(*args)
+    t = Tensor(x, requires_grad=True)
+    out = ufunc(t, *args[1:])
+    assert isinstance(out, Tensor)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-15)
+    if out.requires_grad:
+        out.sum().backward()
+        assert t.grad.shape == x.shape
+    if ufunc.nin == 2:  # the array on the left: NumPy hands the call to the Tensor
+        left = ufunc(y, Tensor(x, requires_grad=True))
+        np.testing.assert_allclose(left.data, ufunc(y, x), rtol=1e-15)
+
+
+def test_array_functions_record() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2, 3))
+    t = Tensor(a, requires_grad=True)
+    for fn, expected in [
+        (lambda v: np.sum(v, axis=0), a.sum(axis=0)),
+        (lambda v: np.mean(v, axis=1, keepdims=True), a.mean(axis=1, keepdims=True)),
+        (lambda v: np.max(v), a.max()),
+        (lambda v: np.amin(v, axis=0), a.min(axis=0)),
+        (lambda v: np.dot(v, a.T), a @ a.T),
+        (lambda v: np.reshape(v, (3, 2)), a.reshape(3, 2)),
+        (lambda v: np.transpose(v), a.T),
+        (lambda v: np.clip(v, -0.5, 0.5), np.clip(a, -0.5, 0.5)),
+        (lambda v: np.where(a > 0, v, 0.0), np.where(a > 0, a, 0.0)),
+        (lambda v: np.concatenate([v, v], axis=0), np.concatenate([a, a])),
+        (lambda v: np.stack([v, v]), np.stack([a, a])),
+        (lambda v: np.square(v), a**2),
+    ]:
+        out = fn(t)
+        assert isinstance(out, Tensor) and out.requires_grad
+        np.testing.assert_allclose(out.data, expected, rtol=1e-12)
+    assert set(FUNCTIONS) >= {np.sum, np.mean, np.dot, np.reshape, np.concatenate}
+
+
+def test_inspecting_functions_see_the_numbers() -> None:
+    t = Tensor([1.0, np.inf, 3.0], requires_grad=True)
+    np.testing.assert_array_equal(np.isfinite(t), [True, False, True])
+    assert np.argmax(Tensor([1.0, 5.0, 2.0])) == 1
+    assert np.allclose(Tensor([1.0]), [1.0]) and np.shape(t) == (3,)
+    np.testing.assert_allclose(Tensor([1.0, 2.0]), [1.0, 2.0])
+
+
+def test_a_function_without_a_rule_raises_naming_it() -> None:
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(
+        TypeError, match=r"numpy.cumsum has no derivative rule.*np.cumsum\(t.data\)"
+    ):
+        np.cumsum(t)
+    with pytest.raises(TypeError, match="numpy.hypot has no derivative rule"):
+        np.hypot(t, t)
+    with pytest.raises(TypeError, match=r"numpy.add on a Tensor: the arguments \['out'\]"):
+        np.add(t, 1.0, out=np.empty(2))
+    with pytest.raises(TypeError, match=r"numpy.add.reduce.*t.sum"):
+        np.add.reduce(t)
+
+
+def test_numpy_on_values() -> None:
+    v = Value(0.5)
+    out = np.exp(v) * np.float64(2.0)
+    assert isinstance(out, Value) and out.data == pytest.approx(2 * np.exp(0.5), rel=1e-15)
+    out.backward()
+    assert v.grad == pytest.approx(2 * np.exp(0.5), rel=1e-15)
+    assert ag.tanh(0.5) == np.tanh(0.5)
+    with pytest.raises(TypeError, match="a Value mixes only with Values and numbers"):
+        np.ones(2) * Value(1.0)
