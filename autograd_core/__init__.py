@@ -14,6 +14,22 @@ from .context import (
     no_grad,
     scope,
 )
+from .creation import (
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .elementwise import (
     abs,
     arccos,
@@ -61,7 +77,7 @@ from .elementwise import (
 from .engine import topological_order
 from .functional import grad, value_and_grad
 from .registry import REGISTRY, Operation, differentiable
-from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
+from .tensor import Tensor, cat, concatenate, linear, maximum, minimum, stack, where
 from .value import Value, dot
 
 __all__ = [
@@ -69,6 +85,21 @@ __all__ = [
     "dot",
     "Tensor",
     "concatenate",
+    "cat",
+    "tensor",
+    "zeros",
+    "ones",
+    "full",
+    "arange",
+    "linspace",
+    "eye",
+    "rand",
+    "randn",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "rand_like",
+    "randn_like",
     "stack",
     "where",
     "maximum",

@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from . import tensor as _tensor
 from . import value as _value
 from .context import no_grad
-from .tensor import Tensor
+from .tensor import Rule as TensorRule
+from .tensor import Tensor, _as_tensor, _constant, _Op, _result
 from .value import Value
 
 __all__ = ["Operation", "REGISTRY", "differentiable", "raw"]
@@ -83,7 +83,7 @@ class Operation:
         self.__doc__ = doc or None
         self.__name__ = name
         self._value_ops: dict[tuple[Any, ...], Any] = {}
-        self._tensor_op = _tensor._Op(name, *(self._tensor_vjp(i) for i in range(arity)))
+        self._tensor_op = _Op(name, *(self._tensor_vjp(i) for i in range(arity)))
 
     def __repr__(self) -> str:
         return f"<operation {self.name}>"
@@ -139,7 +139,7 @@ class Operation:
 
     def _on_tensors(self, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
         anchor = next(a for a in args if isinstance(a, Tensor))
-        nodes = tuple(_tensor._as_tensor(a, self.name, anchor) for a in args)
+        nodes = tuple(_as_tensor(a, self.name, anchor) for a in args)
         try:
             data = self.array(*[n.data for n in nodes], **params)
         except ValueError:
@@ -147,7 +147,7 @@ class Operation:
             raise ValueError(
                 f"Tensor {self.name}: shapes {shapes} do not broadcast (NumPy rules)"
             ) from None
-        return _tensor._result(data, nodes, self._tensor_op, params or None)
+        return _result(data, nodes, self._tensor_op, params or None)
 
     def value_op(self, params: dict[str, Any]) -> Any:
         """The Value-side operation record for these parameters (one per distinct set)."""
@@ -221,7 +221,7 @@ class Operation:
         got = self.shares(_value._constant(1.0), n, n._parents, params)
         return tuple(s if isinstance(s, Value) else _value._constant(float(s)) for s in got)
 
-    def _tensor_vjp(self, i: int) -> _tensor.Rule:
+    def _tensor_vjp(self, i: int) -> TensorRule:
         def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
             share = self.shares(g, out, x, c)[i]
             return share if isinstance(share, (np.ndarray, Tensor)) else _spread(share, g)
@@ -229,7 +229,7 @@ class Operation:
         return vjp
 
 
-def _direct_vjp(rule: Rule) -> _tensor.Rule:
+def _direct_vjp(rule: Rule) -> TensorRule:
     """A one-input rule as a Tensor VJP, called directly (tested equal to the general path)."""
 
     def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
@@ -244,7 +244,7 @@ def _direct_vjp(rule: Rule) -> _tensor.Rule:
 def _spread(share: Any, g: Any) -> Any:
     """A number (a rule that ignores g, or NumPy's 0-d result), spread over g's shape."""
     data = np.full(np.shape(raw(g)), share, dtype=raw(g).dtype)
-    return _tensor._constant(data) if isinstance(g, Tensor) else data
+    return _constant(data) if isinstance(g, Tensor) else data
 
 
 def _is_number(x: Any) -> bool:
@@ -282,7 +282,7 @@ def _node(x: Any) -> Any:
     if isinstance(x, (Value, Tensor)):
         return x
     if isinstance(x, np.ndarray):
-        return _tensor._constant(x)
+        return _constant(x)
     return _value._constant(float(x))
 
 
@@ -321,7 +321,7 @@ def _method(op: Operation) -> Callable[..., Any]:
 def _unary_method(op: Operation) -> Callable[..., Any]:
     """``x.name()`` without the dispatch of ``op(x)``: exp, tanh, relu are hot paths."""
     array, tensor_op, value_op, scalar = op.array, op._tensor_op, op.value_op({}), op._scalar
-    tensor_result, value_result, no_params = _tensor._result, _value._result, op.params
+    tensor_result, value_result, no_params = _result, _value._result, op.params
 
     fn = op.scalar
 

@@ -10,7 +10,7 @@ are summed down to each parent's shape in one place, ``_unbroadcast``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from .context import _STATE, PLAIN
 from .inplace import CLOCK
 from .node import GraphNode
 
-__all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "linear"]
+__all__ = ["Tensor", "concatenate", "cat", "stack", "where", "maximum", "minimum", "linear"]
 
 ArrayLike = Any
 Operand = Union["Tensor", float, int, np.ndarray]
@@ -530,9 +530,9 @@ class Tensor(GraphNode):
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        """Number of elements."""
-        return self.data.size
+    def size(self) -> Size:
+        """Number of elements (NumPy); called, ``t.size()`` is the shape (PyTorch)."""
+        return Size(self.data.size, self.data.shape)
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -826,15 +826,31 @@ class Tensor(GraphNode):
                 "reduce over a non-empty axis, or check the batch is not empty"
             )
 
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (all axes by default)."""
+    def sum(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Sum over ``axis`` (all axes by default); PyTorch's ``dim=``/``keepdim=`` too."""
+        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "sum")
         axes, kept = self._reduction_shapes(axis, "sum")
         # axis=None, not the tuple of all axes: NumPy's full reduction is much faster
         data = self.data.sum(axis=None if axis is None else axes, keepdims=keepdims)
         return _result(data, (self,), SUM, (kept, self.shape))
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis`` (all axes by default)."""
+    def mean(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Mean over ``axis`` (all axes by default); PyTorch's ``dim=``/``keepdim=`` too."""
+        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "mean")
         axes, kept = self._reduction_shapes(axis, "mean")
         count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
         if count == 0:
@@ -858,17 +874,68 @@ class Tensor(GraphNode):
         op = MAX if name == "max" else MIN
         return _result(data, (self,), op, (kept, self.shape, share.astype(self.dtype)))
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; tied maxima share the gradient equally (NaN wins)."""
+    def max(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool = False,
+    ) -> Any:
+        """Maximum over ``axis``; tied maxima share the gradient equally (NaN wins).
+
+        With PyTorch's ``dim=``, returns ``(values, indices)`` as ``torch.max`` does, the
+        gradient going to the index returned."""
+        if dim is not None:
+            return self._extreme_at(dim, keepdim, "max", axis)
         return self._extreme(axis, keepdims, "max")
 
-    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; tied minima share the gradient equally (NaN wins)."""
+    def min(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool = False,
+    ) -> Any:
+        """Minimum over ``axis``; tied minima share the gradient equally (NaN wins).
+
+        With PyTorch's ``dim=``, returns ``(values, indices)`` as ``torch.min`` does."""
+        if dim is not None:
+            return self._extreme_at(dim, keepdim, "min", axis)
         return self._extreme(axis, keepdims, "min")
 
-    def logsumexp(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+    def _extreme_at(self, dim: Any, keepdim: bool, name: str, axis: Any) -> MinMax:
+        if axis is not None:
+            raise TypeError(f"Tensor.{name}: give axis= (NumPy) or dim= (PyTorch), not both")
+        axis = _norm_axis(dim, self.ndim, name)
+        self._check_nonempty((axis,) if self.ndim else (), name)
+        if not self.ndim:
+            return MinMax(self._alias_of(), _constant(np.array(0)))
+        # np.argmax/argmin pick the first extreme, and a NaN before any number (PyTorch).
+        pick = (np.argmax if name == "max" else np.argmin)(self.data, axis=axis, keepdims=True)
+        grid = list(np.indices(pick.shape, sparse=True))
+        grid[axis] = pick
+        values = self[tuple(grid)]
+        if not keepdim:
+            values = values.reshape(_without(self.shape, (axis,)))
+            pick = pick.reshape(_without(self.shape, (axis,)))
+        return MinMax(values, _constant(pick))
+
+    def _alias_of(self) -> Tensor:
+        return _alias(self)
+
+    def logsumexp(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, without overflow or warnings for any finite input
-        (-inf over an empty axis, as PyTorch)."""
+        (-inf over an empty axis, as PyTorch); PyTorch's ``dim=``/``keepdim=`` too."""
+        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "logsumexp")
         axes, kept = self._reduction_shapes(axis, "logsumexp")
         x = self.data
         shift = _stable_shift(x, axes)
@@ -879,15 +946,19 @@ class Tensor(GraphNode):
             data = data.reshape(_without(self.shape, axes))
         return _result(data, (self,), LOGSUMEXP, (kept, self.shape, axes, shift))
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, without overflow or warnings for any finite x."""
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``), without overflow or warnings for
+        any finite x."""
+        axis = axis if dim is None else dim
         axis = _norm_axis(axis, self.ndim, "softmax")
         with np.errstate(over="ignore"):
             e = np.exp(self.data - _stable_shift(self.data, axis))
         return _result(e / e.sum(axis=axis, keepdims=True), (self,), SOFTMAX, axis)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)) along ``axis``, as x - logsumexp(x): no overflow for finite x."""
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """log(softmax(x)) along ``axis`` (or ``dim``), as x - logsumexp(x): no overflow for
+        finite x."""
+        axis = axis if dim is None else dim
         axis = _norm_axis(axis, self.ndim, "log_softmax")
         x = self.data
         with np.errstate(over="ignore"):
@@ -909,23 +980,127 @@ class Tensor(GraphNode):
         return _result(data, (self,), RESHAPE, self.shape)
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Axes permuted (reversed by default), as ``numpy.transpose``."""
+        """Axes reversed (``t.transpose()``), permuted (``t.transpose((1, 0, 2))``, NumPy), or
+        two axes swapped (``t.transpose(0, 1)``, PyTorch: two numbers always swap)."""
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return self.swapaxes(*axes)
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return self.permute(*axes)
+
+    def permute(self, *axes: Any) -> Tensor:
+        """Axes permuted as ``axes`` says (reversed when none are given)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         if not axes:
             perm = tuple(range(self.ndim - 1, -1, -1))
             inverse = perm  # reversing twice is the identity
         else:
-            perm = tuple(_norm_axis(a, self.ndim, "transpose") for a in axes)
+            perm = tuple(_norm_axis(a, self.ndim, "permute") for a in axes)
             if sorted(perm) != list(range(self.ndim)):
                 raise ValueError(
-                    f"Tensor.transpose: axes {axes} are not a permutation of the {self.ndim} axes"
+                    f"Tensor.permute: axes {axes} are not a permutation of the {self.ndim} axes; "
+                    "two axes to swap: t.transpose(0, 1) or t.swapaxes(0, 1)"
                 )
             slots = [0] * self.ndim
             for position, axis in enumerate(perm):
                 slots[axis] = position
             inverse = tuple(slots)
         return _result(self.data.transpose(perm), (self,), TRANSPOSE, inverse)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Two axes exchanged (``numpy.swapaxes``; PyTorch's ``transpose(dim0, dim1)``)."""
+        perm = list(range(self.ndim))
+        a, b = _norm_axis(axis1, self.ndim, "swapaxes"), _norm_axis(axis2, self.ndim, "swapaxes")
+        if self.ndim:
+            perm[a], perm[b] = perm[b], perm[a]
+        return self.permute(*perm)
+
+    def t(self) -> Tensor:
+        """The transpose of a Tensor of at most 2 axes (PyTorch's ``t()``)."""
+        if self.ndim > 2:
+            raise ValueError(
+                f"Tensor.t(): needs at most 2 axes, got shape {self.shape}; use "
+                "t.transpose(a, b) to swap two axes or t.permute(...)"
+            )
+        return self.permute()
+
+    def view(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (PyTorch's name for ``reshape``)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Axes ``start_dim`` to ``end_dim`` merged into one (all by default), as PyTorch."""
+        if not self.ndim:
+            return self.reshape(1)
+        start = _norm_axis(start_dim, self.ndim, "flatten")
+        end = _norm_axis(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"Tensor.flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        shape = self.shape
+        return self.reshape(shape[:start] + (-1,) + shape[end + 1 :])
+
+    def squeeze(self, axis: int | Sequence[int] | None = None, *, dim: Any = None) -> Tensor:
+        """Axes of length 1 removed (all of them, or those named); PyTorch's ``dim=`` too,
+        which, as in PyTorch, leaves an axis of another length in place."""
+        lenient = dim is not None
+        axis, _ = _torch_axis(axis, False, dim, None, "squeeze")
+        if axis is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        axes = {_norm_axis(a, self.ndim, "squeeze") for a in raw}
+        for a in axes:
+            if self.ndim and self.shape[a] != 1 and not lenient:
+                raise ValueError(
+                    f"Tensor.squeeze: axis {a} has length {self.shape[a]}, not 1 (shape "
+                    f"{self.shape})"
+                )
+        kept = tuple(n for i, n in enumerate(self.shape) if i not in axes or n != 1)
+        return self.reshape(kept)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A new axis of length 1 at ``dim`` (PyTorch; ``expand_dims`` in NumPy)."""
+        return self.expand_dims(dim)
+
+    def expand_dims(self, axis: int) -> Tensor:
+        """A new axis of length 1 at ``axis`` (negative counts from the end of the result)."""
+        position = _norm_axis(axis, self.ndim + 1, "expand_dims")
+        return self.reshape(self.shape[:position] + (1,) + self.shape[position:])
+
+    def pow(self, exponent: Operand) -> Tensor:
+        """``self ** exponent`` (PyTorch's name)."""
+        return self.__pow__(exponent)
+
+    def clone(self) -> Tensor:
+        """A copy of the data that stays in the graph (gradients flow back), as PyTorch."""
+        return _result(self.data.copy(), (self,), IDENTITY)
+
+    def tolist(self) -> Any:
+        """The numbers as (nested) Python lists."""
+        return self.data.tolist()
+
+    def numel(self) -> int:
+        """The number of elements (PyTorch's name; ``size`` in NumPy)."""
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        """The number of axes (PyTorch's name; ``ndim`` in NumPy)."""
+        return self.data.ndim
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Turn gradient tracking of this leaf on or off, in place; returns it (PyTorch)."""
+        if self._parents and not requires_grad:
+            raise RuntimeError(
+                "Tensor.requires_grad_(False): this Tensor was computed from others; use "
+                "t.detach() for a copy that is cut off from the graph"
+            )
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor.requires_grad_(): needs a floating dtype, got {self.dtype}; cast first "
+                "(t.astype(np.float64))"
+            )
+        self.requires_grad = bool(requires_grad) or bool(self._parents)
+        return self
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in another floating dtype (the gradient is cast back)."""
@@ -1023,6 +1198,41 @@ def _norm_axis(axis: Any, ndim: int, name: str) -> int:
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise ValueError(f"Tensor.{name}: axis {axis} is out of range for {ndim} axes")
     return int(axis) % max(ndim, 1)
+
+
+class Size(int):
+    """An element count that, called, gives the shape: ``t.size`` is NumPy's number of
+    elements and ``t.size()`` / ``t.size(dim)`` PyTorch's shape, so both idioms work."""
+
+    _shape: tuple[int, ...]
+
+    def __new__(cls, count: int, shape: tuple[int, ...]) -> Size:
+        out = super().__new__(cls, count)
+        out._shape = shape
+        return out
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self._shape
+        return self._shape[_norm_axis(dim, len(self._shape), "size")]
+
+
+class MinMax(NamedTuple):
+    """``t.max(dim=...)``'s result, as ``torch.max``'s: the values and where they are."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _torch_axis(axis: Any, keepdims: bool, dim: Any, keepdim: Any, name: str) -> tuple[Any, bool]:
+    """``axis``/``keepdims`` from NumPy's or PyTorch's spelling (not both)."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"Tensor.{name}: give axis= (NumPy) or dim= (PyTorch), not both")
+        axis = dim
+    if keepdim is not None:
+        keepdims = keepdim
+    return axis, bool(keepdims)
 
 
 def _without(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
@@ -1174,3 +1384,35 @@ def _rebuild_tensor(
     out._parents, out._op, out._ctx, out._scope = (), LEAF, None, tuple(scope)
     out._modified = out._born = 0
     return out
+
+
+def cat(tensors: Sequence[Operand], dim: int = 0) -> Tensor:
+    """PyTorch's name for ``concatenate``: join Tensors along an existing axis."""
+    return concatenate(tensors, axis=dim)
+
+
+def _cast_to(dtype: Any, name: str) -> Callable[[Tensor], Tensor]:
+    """PyTorch's cast methods: ``t.float()`` is float32, ``t.double()`` float64 (recorded);
+    ``t.long()``/``t.int()`` give integers, which are not differentiated."""
+
+    def cast(self: Tensor) -> Tensor:
+        if np.dtype(dtype).kind == "f":
+            return self.astype(dtype)
+        return _constant(self.data.astype(dtype))
+
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = f"The values as {np.dtype(dtype)} (PyTorch's t.{name}())."
+    return cast
+
+
+# Set after the class: inside its body, methods named float and int would hide the builtins
+# from the annotations.
+for _name, _dtype in [
+    ("float", np.float32),
+    ("double", np.float64),
+    ("half", np.float16),
+    ("long", np.int64),
+    ("int", np.int32),
+    ("bool", np.bool_),
+]:
+    setattr(Tensor, _name, _cast_to(_dtype, _name))

@@ -166,8 +166,9 @@ def test_reshape_and_reduction_errors() -> None:
     assert "(2, 3)" in str(info.value) and "(4, 2)" in str(info.value)
     with pytest.raises(ValueError):
         t.sum(axis=2)
-    with pytest.raises(ValueError):
-        t.transpose(0, 0)
+    with pytest.raises(ValueError, match="not a permutation"):
+        t.permute(0, 0)
+    assert t.transpose(0, 0).shape == (2, 3)  # two numbers swap, as in PyTorch: here, nothing
     with pytest.raises(ValueError):
         Tensor(np.ones((0, 2))).max()
 

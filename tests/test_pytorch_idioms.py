@@ -1,0 +1,135 @@
+"""What a PyTorch user types first does what PyTorch does (or says what to write)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor
+from autograd_core.testing import gradcheck
+
+
+def grid() -> Tensor:
+    return Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+
+
+def test_two_axes_given_to_transpose_swap_as_in_pytorch() -> None:
+    t = grid()
+    np.testing.assert_array_equal(t.transpose(0, 1).data, t.data.T)  # NumPy: the identity
+    np.testing.assert_array_equal(t.transpose(1, 0).data, t.data.T)
+    cube = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert cube.transpose(0, 2).shape == (4, 3, 2) and cube.swapaxes(1, 2).shape == (2, 4, 3)
+    assert cube.transpose((1, 0, 2)).shape == (3, 2, 4)  # a tuple is a permutation (NumPy)
+    assert cube.permute(2, 0, 1).shape == (4, 2, 3) and cube.transpose().shape == (4, 3, 2)
+    assert gradcheck(lambda x: x.transpose(0, 2) * np.arange(24.0).reshape(4, 3, 2), cube.data)
+    with pytest.raises(ValueError, match=r"Tensor.t\(\): needs at most 2 axes"):
+        cube.t()
+    assert t.t().shape == (3, 2)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp"])
+def test_dim_and_keepdim_are_axis_and_keepdims(name: str) -> None:
+    t = grid()
+    ours = getattr(t, name)(dim=1, keepdim=True)
+    numpy_style = getattr(t, name)(axis=1, keepdims=True)
+    np.testing.assert_array_equal(ours.data, numpy_style.data)
+    assert ours.shape == (2, 1)
+    with pytest.raises(TypeError, match="not both"):
+        getattr(t, name)(axis=0, dim=1)
+
+
+def test_max_and_min_with_dim_return_values_and_indices_as_torch() -> None:
+    t = Tensor([[1.0, 5.0, 5.0], [2.0, 0.0, 3.0]], requires_grad=True)
+    values, indices = t.max(dim=1)
+    np.testing.assert_array_equal(values.data, [5.0, 3.0])
+    np.testing.assert_array_equal(indices.data, [1, 2])  # the first maximum
+    values.sum().backward()
+    np.testing.assert_array_equal(t.grad, [[0, 1, 0], [0, 0, 1]])  # to that one index
+    low = t.min(dim=0, keepdim=True)
+    assert low.values.shape == (1, 3) and low.indices.data.tolist() == [[0, 1, 1]]
+    assert t.max(axis=1).shape == (2,)  # axis=: NumPy's values only, ties share
+
+
+def test_softmax_takes_dim() -> None:
+    t = grid()
+    np.testing.assert_array_equal(t.softmax(dim=0).data, t.softmax(axis=0).data)
+    np.testing.assert_array_equal(t.log_softmax(dim=0).data, t.log_softmax(0).data)
+
+
+def test_shape_idioms() -> None:
+    t = grid()
+    assert t.view(3, 2).shape == (3, 2) and t.view(-1).shape == (6,)
+    assert t.flatten().shape == (6,) and Tensor(np.ones((2, 3, 4))).flatten(1).shape == (2, 12)
+    assert t.unsqueeze(0).shape == (1, 2, 3) and t.unsqueeze(-1).shape == (2, 3, 1)
+    assert t.expand_dims(1).shape == (2, 1, 3)
+    assert Tensor(np.ones((1, 3, 1))).squeeze().shape == (3,)
+    assert Tensor(np.ones((1, 3))).squeeze(0).shape == (3,)
+    assert t.squeeze(dim=0).shape == (2, 3)  # PyTorch leaves a longer axis in place
+    with pytest.raises(ValueError, match="axis 0 has length 2, not 1"):
+        t.squeeze(0)  # NumPy's spelling refuses, as NumPy does
+    assert gradcheck(lambda x: x.unsqueeze(1).flatten() * np.arange(6.0), t.data)
+
+
+def test_size_is_numpys_count_and_called_pytorchs_shape() -> None:
+    t = grid()
+    assert t.size == 6 and t.numel() == 6 and t.dim() == 2
+    assert t.size() == (2, 3) and t.size(1) == 3 and t.size(-1) == 3
+
+
+def test_small_idioms() -> None:
+    t = grid()
+    assert t.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    np.testing.assert_array_equal(t.pow(2).data, t.data**2)
+    c = t.clone()
+    assert c.data is not t.data and c.requires_grad
+    c.sum().backward()
+    np.testing.assert_array_equal(t.grad, np.ones((2, 3)))  # clone stays in the graph
+    assert t.float().dtype == np.float32 and t.float().requires_grad
+    assert t.double().dtype == np.float64 and t.long().dtype == np.int64
+    assert not t.long().requires_grad  # integers are not differentiated
+    x = Tensor([1.0, 2.0]).requires_grad_()
+    assert x.requires_grad and x.requires_grad_(False) is x and not x.requires_grad
+    with pytest.raises(RuntimeError, match=r"detach\(\)"):
+        (grid() * 2).requires_grad_(False)
+    with pytest.raises(TypeError, match="floating dtype"):
+        Tensor(np.array([1, 2]), dtype=np.int64).requires_grad_()
+    joined = ag.cat([t, t], dim=1)
+    assert joined.shape == (2, 6)
+
+
+def test_creation_functions() -> None:
+    assert ag.zeros(2, 3).shape == (2, 3) and ag.zeros((2, 3)).shape == (2, 3)
+    assert ag.ones(2, dtype=np.float32).dtype == np.float32
+    assert ag.full((2, 2), 7.0).data.tolist() == [[7.0, 7.0], [7.0, 7.0]]
+    assert ag.arange(4).data.tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert ag.arange(1, 2, 0.5).data.tolist() == [1.0, 1.5]
+    assert ag.linspace(0, 1, 3).data.tolist() == [0.0, 0.5, 1.0]
+    np.testing.assert_array_equal(ag.eye(2).data, np.eye(2))
+    p = ag.zeros(3, requires_grad=True)
+    assert p.requires_grad and p.dtype == np.float64
+    assert (
+        ag.tensor([1, 2]).dtype == np.float64 and ag.tensor([1.0], requires_grad=True).requires_grad
+    )
+    np.testing.assert_array_equal(
+        ag.randn(3, generator=7).data, np.random.default_rng(7).standard_normal(3)
+    )
+    rng = np.random.default_rng(2)
+    np.testing.assert_array_equal(
+        ag.rand(2, generator=rng).data, np.random.default_rng(2).random(2)
+    )
+    np.random.seed(48)
+    first = ag.randn(2, 2).data
+    np.random.seed(48)
+    np.testing.assert_array_equal(first, np.random.randn(2, 2))  # the global stream, as the blog
+    like = ag.zeros_like(ag.ones(2, dtype=np.float32))
+    assert like.dtype == np.float32 and ag.ones_like(np.ones((2, 1))).shape == (2, 1)
+    assert ag.full_like(ag.ones(3), 2.0).data.tolist() == [2.0] * 3
+    assert ag.randn_like(ag.ones(4), generator=0).shape == (4,)
+    assert ag.rand_like(ag.ones(4), generator=0).shape == (4,)
+    with pytest.raises(TypeError, match="zeros: the shape must be non-negative integers"):
+        ag.zeros(2.5)
+    with pytest.raises(TypeError, match="generator must be a seed"):
+        ag.rand(2, generator="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="step must not be 0"):
+        ag.arange(0, 1, 0)
