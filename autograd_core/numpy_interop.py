@@ -134,24 +134,14 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _sum(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
-    _no_more("sum", rest)
-    return _tensor(a).sum(axis=axis, keepdims=keepdims)
+def _reduction(name: str) -> Callable[..., Any]:
+    """``np.sum(t, axis, keepdims=...)`` and the like, as the Tensor method."""
 
+    def apply(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
+        _no_more(name, rest)
+        return getattr(_tensor(a), name)(axis=axis, keepdims=keepdims)
 
-def _mean(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
-    _no_more("mean", rest)
-    return _tensor(a).mean(axis=axis, keepdims=keepdims)
-
-
-def _max(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
-    _no_more("max", rest)
-    return _tensor(a).max(axis=axis, keepdims=keepdims)
-
-
-def _min(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
-    _no_more("min", rest)
-    return _tensor(a).min(axis=axis, keepdims=keepdims)
+    return apply
 
 
 def _dot(a: Any, b: Any) -> Any:
@@ -197,12 +187,12 @@ def _no_more(name: str, rest: dict[str, Any]) -> None:
 
 
 FUNCTIONS: dict[Any, Callable[..., Any]] = {
-    np.sum: _sum,
-    np.mean: _mean,
-    np.max: _max,
-    np.amax: _max,
-    np.min: _min,
-    np.amin: _min,
+    np.sum: _reduction("sum"),
+    np.mean: _reduction("mean"),
+    np.max: _reduction("max"),
+    np.amax: _reduction("max"),
+    np.min: _reduction("min"),
+    np.amin: _reduction("min"),
     np.dot: _dot,
     np.reshape: _reshape,
     np.transpose: _transpose,
