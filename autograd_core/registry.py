@@ -304,13 +304,13 @@ def register(op: Operation, method: bool = False) -> Operation:
     REGISTRY[op.name] = op
     if method:
         for cls in (Value, Tensor):
-            setattr(cls, op.name, _method(op))
+            setattr(cls, op.name, _method(op, cls))
     return op
 
 
-def _method(op: Operation) -> Callable[..., Any]:
+def _method(op: Operation, cls: type) -> Callable[..., Any]:
     if op.arity == 1 and not op.params:
-        return _unary_method(op)
+        return _unary_method(op, cls)
 
     def method(self: Any, *others: Any, **params: Any) -> Any:
         return op(self, *others, **params)
@@ -318,23 +318,32 @@ def _method(op: Operation) -> Callable[..., Any]:
     return _named(method, op)
 
 
-def _unary_method(op: Operation) -> Callable[..., Any]:
-    """``x.name()`` without the dispatch of ``op(x)``: exp, tanh, relu are hot paths."""
-    array, tensor_op, value_op, scalar = op.array, op._tensor_op, op.value_op({}), op._scalar
-    tensor_result, value_result, no_params = _result, _value._result, op.params
+def _unary_method(op: Operation, cls: type) -> Callable[..., Any]:
+    """``x.name()`` without the dispatch of ``op(x)``, one per node type: exp, tanh and relu
+    are hot paths."""
+    if cls is Tensor:
+        array, tensor_op = op.array, op._tensor_op
 
-    fn = op.scalar
+        def on_tensor(self: Tensor) -> Tensor:
+            return _result(array(self.data), (self,), tensor_op)
 
-    def method(self: Any) -> Any:
-        if isinstance(self, Tensor):
-            return tensor_result(array(self.data), (self,), tensor_op)
+        return _named(on_tensor, op)
+    fn, scalar, value_op, value_result, no_params = (
+        op.scalar,
+        op._scalar,
+        op.value_op({}),
+        _value._result,
+        op.params,
+    )
+
+    def on_value(self: Value) -> Value:
         try:
             data = fn(self.data)  # type: ignore[misc]
         except (ValueError, OverflowError, ZeroDivisionError):
             data = scalar((self.data,), no_params)  # raises, naming the operation
         return value_result(data if type(data) is float else float(data), (self,), value_op)
 
-    return _named(method, op)
+    return _named(on_value, op)
 
 
 def _named(method: Callable[..., Any], op: Operation) -> Callable[..., Any]:
