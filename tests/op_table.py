@@ -106,4 +106,5 @@ TABLE: dict[str, Entry] = {
 }
 
 # Kinks of the parameterised versions too (hardtanh's bounds move with its parameters).
-EXTRA_KINKS: dict[str, tuple[float, ...]] = {"hardtanh": (-2.0, 0.5)}
+# (softplus switches to x where beta x > threshold: at x = 2.5 for beta 2, threshold 5.)
+EXTRA_KINKS: dict[str, tuple[float, ...]] = {"hardtanh": (-2.0, 0.5), "softplus": (2.5,)}
