@@ -142,11 +142,16 @@ class Operation:
         nodes = tuple(_as_tensor(a, self.name, anchor) for a in args)
         try:
             data = self.array(*[n.data for n in nodes], **params)
-        except ValueError:
-            shapes = " and ".join(str(n.shape) for n in nodes)
-            raise ValueError(
-                f"Tensor {self.name}: shapes {shapes} do not broadcast (NumPy rules)"
-            ) from None
+        except ValueError as exc:
+            shapes = [n.shape for n in nodes]
+            try:
+                np.broadcast_shapes(*shapes)
+            except ValueError:
+                shown = " and ".join(str(shape) for shape in shapes)
+                raise ValueError(
+                    f"Tensor {self.name}: shapes {shown} do not broadcast (NumPy rules)"
+                ) from None
+            raise ValueError(f"Tensor {self.name}: {exc}") from None
         return _result(data, nodes, self._tensor_op, params or None)
 
     def value_op(self, params: dict[str, Any]) -> Any:

@@ -95,3 +95,22 @@ def test_declaring_mistakes_are_clear_errors() -> None:
             no_rule(1.0, 2.0)
     finally:
         del REGISTRY["no_rule_yet"]
+
+
+def test_errors_of_built_in_operations_name_them() -> None:
+    import autograd_core as ag
+
+    with pytest.raises(ValueError, match=r"Tensor logaddexp: shapes \(2,\) and \(3,\) do not"):
+        ag.logaddexp(Tensor([1.0, 2.0]), Tensor([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="Tensor gelu: gelu: approximate must be"):
+        ag.gelu(Tensor([1.0]), approximate="fast")
+    with pytest.raises(ValueError, match="Value gelu.*approximate must be"):
+        ag.gelu(Value(1.0), approximate="fast")
+    with pytest.raises(TypeError, match=r"leaky_relu: unexpected argument\(s\) \['slope'\]"):
+        ag.leaky_relu(Tensor([1.0]), slope=0.1)
+    with pytest.raises(ValueError, match=r"Value log1p\(-2.0\): log1p is defined only"):
+        Value(-2.0).log1p()
+    with pytest.raises(TypeError, match="exp: needs numbers, arrays, Values or Tensors, got str"):
+        ag.exp("a")
+    with pytest.raises(TypeError, match="Value arctan2: unsupported operand str"):
+        ag.arctan2(Value(1.0), "a")
