@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import compose
 from . import elementwise as ew
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
 
@@ -201,7 +202,37 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.concatenate: lambda arrays, axis=0: concatenate(list(arrays), axis=axis),
     np.stack: lambda arrays, axis=0: stack(list(arrays), axis=axis),
     np.square: ew.square,
+    np.sort: lambda a, axis=-1: compose.sort(_tensor(a), axis).values,
+    np.flip: lambda a, axis=None: compose.flip(a, range(a.ndim) if axis is None else axis),
+    np.roll: lambda a, shift, axis=None: compose.roll(a, shift, axis),
+    np.tile: compose.tile,
+    np.repeat: lambda a, repeats, axis=None: compose.repeat_interleave(a, repeats, axis),
+    np.hstack: compose.hstack,
+    np.vstack: compose.vstack,
+    np.pad: lambda a, pad_width, mode="constant", constant_values=0.0: _pad(
+        a, pad_width, mode, constant_values
+    ),
+    np.tril: compose.tril,
+    np.triu: compose.triu,
+    np.diagonal: compose.diagonal,
+    np.diag: compose.diag,
+    np.trace: lambda a: compose.trace(a),
+    np.outer: compose.outer,
+    np.inner: compose.inner,
+    np.var: lambda a, axis=None, ddof=0, keepdims=False: compose.var(a, axis, ddof, keepdims),
+    np.std: lambda a, axis=None, ddof=0, keepdims=False: compose.std(a, axis, ddof, keepdims),
+    np.take_along_axis: lambda a, indices, axis: compose.take_along_axis(a, indices, axis),
+    np.expand_dims: lambda a, axis: _tensor(a).expand_dims(axis),
+    np.squeeze: lambda a, axis=None: _tensor(a).squeeze(axis),
+    np.swapaxes: lambda a, axis1, axis2: _tensor(a).swapaxes(axis1, axis2),
 }
+
+
+def _pad(a: Any, pad_width: Any, mode: str, constant_values: float) -> Any:
+    if mode != "constant":
+        raise TypeError("numpy.pad on a Tensor: only mode='constant' is differentiable here")
+    return compose.pad(_tensor(a), pad_width, constant_values)
+
 
 # Functions that only inspect numbers: they run on the arrays and return arrays.
 INSPECTING_FUNCTIONS = {
