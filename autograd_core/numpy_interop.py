@@ -206,6 +206,7 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.flip: lambda a, axis=None: compose.flip(a, range(a.ndim) if axis is None else axis),
     np.roll: lambda a, shift, axis=None: compose.roll(a, shift, axis),
     np.tile: compose.tile,
+    np.split: _np_split,
     np.repeat: lambda a, repeats, axis=None: compose.repeat_interleave(a, repeats, axis),
     np.hstack: compose.hstack,
     np.vstack: compose.vstack,
@@ -226,6 +227,21 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.squeeze: lambda a, axis=None: _tensor(a).squeeze(axis),
     np.swapaxes: lambda a, axis1, axis2: _tensor(a).swapaxes(axis1, axis2),
 }
+
+
+def _np_split(a: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+    """``numpy.split``'s meaning: a count of equal sections, or the indices to cut at."""
+    t = _tensor(a)
+    n = t.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        count = int(indices_or_sections)
+        if count <= 0 or n % count:
+            raise ValueError(f"numpy.split: {n} elements do not split into {count} equal parts")
+        sizes = [n // count] * count
+    else:
+        cuts = [0, *[min(max(int(i), 0), n) for i in indices_or_sections], n]
+        sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
+    return list(compose.split(t, sizes, axis))
 
 
 def _pad(a: Any, pad_width: Any, mode: str, constant_values: float) -> Any:

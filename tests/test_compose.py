@@ -118,6 +118,8 @@ def test_pytorch_and_numpy_spellings_of_the_disagreeing_ones() -> None:
     with pytest.raises(ValueError, match="repeat_interleave"):
         t.repeat(2)  # PyTorch needs a size per axis
     assert [p.shape for p in t.split([1, 2], dim=1)] == [(2, 1), (2, 2)]
+    assert [p.shape for p in np.split(t, 3, axis=1)] == [(2, 1)] * 3  # NumPy: 3 sections
+    assert [p.shape for p in np.split(t, [1], axis=1)] == [(2, 1), (2, 2)]  # cut at 1
     with pytest.raises(ValueError, match=r"split: sizes \[1, 1\] add up to 2"):
         t.split([1, 1], dim=1)
     with pytest.raises(ValueError, match="no degree of freedom"):
