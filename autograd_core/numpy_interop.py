@@ -206,7 +206,7 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.flip: lambda a, axis=None: compose.flip(a, range(a.ndim) if axis is None else axis),
     np.roll: lambda a, shift, axis=None: compose.roll(a, shift, axis),
     np.tile: compose.tile,
-    np.split: _np_split,
+    np.split: lambda a, sections, axis=0: _np_split(a, sections, axis),
     np.repeat: lambda a, repeats, axis=None: compose.repeat_interleave(a, repeats, axis),
     np.hstack: compose.hstack,
     np.vstack: compose.vstack,
