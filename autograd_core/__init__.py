@@ -105,6 +105,14 @@ from .elementwise import (
 )
 from .engine import topological_order
 from .functional import grad, value_and_grad
+from .linalg import (
+    cumsum,
+    einsum,
+    masked_fill,
+    norm,
+    scatter_add,
+    tensordot,
+)
 from .registry import REGISTRY, Operation, differentiable
 from .tensor import Tensor, cat, concatenate, linear, maximum, minimum, stack, where
 from .value import Value, dot
@@ -172,6 +180,12 @@ __all__ = [
     "triu",
     "var",
     "vstack",
+    "cumsum",
+    "einsum",
+    "masked_fill",
+    "norm",
+    "scatter_add",
+    "tensordot",
     "differentiable",
     "Operation",
     "REGISTRY",

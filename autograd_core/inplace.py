@@ -16,6 +16,7 @@ node types, with PyTorch's rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .context import _STATE
@@ -27,18 +28,22 @@ __all__ = ["CLOCK", "update_in_place", "mark_updated", "check_unmodified"]
 CLOCK = [0]
 
 
-def update_in_place(node: Any, other: Any, symbol: str, method: str) -> Any:
+def update_in_place(node: Any, other: Any, symbol: str, method: str | Callable[..., Any]) -> Any:
     """``node <symbol>= other`` in place (see the module's rules), computed by the node
-    type's out-of-place ``method`` (``"__add__"`` for ``+=``); returns ``node``."""
-    out_of_place = getattr(type(node), method)
+    type's out-of-place ``method`` (``"__add__"`` for ``+=``, or a function of the node and
+    ``other``); returns ``node``."""
+    out_of_place = getattr(type(node), method) if isinstance(method, str) else method
     other_records = getattr(other, "requires_grad", False) is True
     recording = _STATE.get().grad_enabled and (node.requires_grad or other_records)
     kind = type(node).__name__
     if recording and node.requires_grad and not node._parents:
+        instead = (
+            "q = p.clone(); q[...] = ..." if symbol.startswith("[") else f"p = p {symbol[:-1]} ..."
+        )
         raise RuntimeError(
             f"{kind} {symbol}: a leaf that requires grad (a parameter) cannot be updated in "
             f"place while grad mode is on; update it under no_grad() (`with no_grad(): "
-            f"p {symbol} ...`), or write `p = p {symbol[:-1]} ...` for a new node"
+            f"p {symbol} ...`), or write `{instead}` for a new node"
         )
     if recording:
         # A new node takes the old one's place in the graph built so far; ``node`` itself

@@ -1130,6 +1130,12 @@ class Tensor(GraphNode):
             raise IndexError(f"Tensor[...]: invalid index for shape {self.shape}: {exc}") from None
         return _result(data, (self,), INDEX, (key, self.shape))
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        """``t[key] = value``, with the rules of updates in place (``autograd_core.linalg``)."""
+        from .linalg import set_item
+
+        set_item(self, key, value)
+
     # ------------------------------------------------------------------ backpropagation
     def backward(self, grad: ArrayLike | None = None, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every Tensor that requires grad in this one's graph.

@@ -1,0 +1,218 @@
+"""Contractions, running sums and writes: ``einsum`` (with its rule), ``tensordot`` (an
+einsum), ``cumsum`` (with its rule), ``norm``, ``masked_fill``, ``scatter_add`` and item
+assignment ``t[idx] = v``.
+
+einsum's rule is einsum again: the share of operand i contracts the upstream gradient with
+the other operands back to operand i's subscripts, so second derivatives come free.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .inplace import update_in_place
+from .tensor import (
+    SCATTER,
+    Tensor,
+    _as_tensor,
+    _constant,
+    _index_key,
+    _norm_axis,
+    _Op,
+    _result,
+    _scatter_add,
+    where,
+)
+
+__all__ = ["einsum", "tensordot", "cumsum", "norm", "masked_fill", "scatter_add"]
+
+
+# ------------------------------------------------------------------ einsum
+def _parse(subscripts: str, count: int) -> tuple[list[str], str]:
+    """Operand and output subscripts; the output of the implicit form is the letters used
+    once, in order (NumPy's rule)."""
+    spec = subscripts.replace(" ", "")
+    if "." in spec:
+        raise ValueError("einsum: '...' is not supported here; name the axes (e.g. 'bij,bjk->bik')")
+    inputs, arrow, output = spec.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != count:
+        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, got {count}")
+    if not arrow:
+        letters = "".join(terms)
+        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    for term in terms:
+        if len(set(term)) != len(term):
+            raise ValueError(
+                f"einsum: a letter repeated within one operand ({term!r}, a diagonal) is not "
+                "differentiable here; take t.diagonal() first"
+            )
+    return terms, output
+
+
+def _share(i: int, terms: list[str], output: str, sizes: dict[str, int]) -> Any:
+    def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+        target = terms[i]
+        others = [(terms[j], x[j]) for j in range(len(terms)) if j != i]
+        present = set(output).union(*(set(t) for t, _ in others))
+        # Letters summed away in operand i alone come back as a broadcast of ones.
+        missing = "".join(ch for ch in target if ch not in present)
+        parts = [output] + [t for t, _ in others]
+        operands = [g] + [v for _, v in others]
+        if missing:
+            parts.append(missing)
+            operands.append(np.ones([sizes[ch] for ch in missing], dtype=np.asarray(_raw(g)).dtype))
+        spec = ",".join(parts) + "->" + target
+        if any(isinstance(v, Tensor) for v in operands):
+            return einsum(spec, *operands)
+        return np.einsum(spec, *operands)
+
+    return vjp
+
+
+def _raw(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def einsum(subscripts: str, *operands: Any) -> Tensor:
+    """Einstein summation (``numpy.einsum``'s explicit and implicit forms, named axes)."""
+    anchor = next((o for o in operands if isinstance(o, Tensor)), None)
+    if anchor is None:
+        raise TypeError("einsum: give at least one Tensor operand")
+    nodes = tuple(_as_tensor(o, "einsum", anchor) for o in operands)
+    terms, output = _parse(subscripts, len(nodes))
+    sizes: dict[str, int] = {}
+    for term, node in zip(terms, nodes):
+        if len(term) != node.ndim:
+            raise ValueError(f"einsum: {term!r} names {len(term)} axes, shape is {node.shape}")
+        for ch, n in zip(term, node.shape):
+            if sizes.setdefault(ch, n) != n and n != 1 and sizes[ch] != 1:
+                raise ValueError(f"einsum: axis {ch!r} has sizes {sizes[ch]} and {n}")
+    spec = ",".join(terms) + "->" + output
+    data = np.einsum(spec, *[n.data for n in nodes])
+    op = _Op("einsum", *(_share(i, terms, output, sizes) for i in range(len(nodes))))
+    return _result(data, nodes, op)
+
+
+def tensordot(a: Tensor, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
+    """``numpy.tensordot``: the last ``axes`` axes of ``a`` against the first of ``b`` (or
+    the listed pairs), as an einsum."""
+    b = _as_tensor(b, "tensordot", a)
+    if isinstance(axes, (int, np.integer)):
+        a_axes = list(range(a.ndim - int(axes), a.ndim))
+        b_axes = list(range(int(axes)))
+    else:
+        first, second = axes
+        a_axes = [int(first)] if isinstance(first, (int, np.integer)) else list(first)
+        b_axes = [int(second)] if isinstance(second, (int, np.integer)) else list(second)
+    a_axes = [_norm_axis(x, a.ndim, "tensordot") for x in a_axes]
+    b_axes = [_norm_axis(x, b.ndim, "tensordot") for x in b_axes]
+    if len(a_axes) != len(b_axes):
+        raise ValueError("tensordot: the two lists of axes must have the same length")
+    letters = iter(string.ascii_letters)
+    a_terms = [next(letters) for _ in range(a.ndim)]
+    b_terms = [next(letters) for _ in range(b.ndim)]
+    for x, y in zip(a_axes, b_axes):
+        b_terms[y] = a_terms[x]
+    out = [c for i, c in enumerate(a_terms) if i not in a_axes]
+    out += [c for i, c in enumerate(b_terms) if i not in b_axes]
+    return einsum(f"{''.join(a_terms)},{''.join(b_terms)}->{''.join(out)}", a, b)
+
+
+# ------------------------------------------------------------------ running sums and norms
+def _cumsum_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    # Each input feeds every later output: the share is the reversed running sum of g.
+    if isinstance(g, Tensor):
+        return cumsum(g.flip(c), c).flip(c)
+    return np.flip(np.cumsum(np.flip(g, c), axis=c), c)
+
+
+CUMSUM = _Op("cumsum", _cumsum_share)
+
+
+def cumsum(t: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Running sums along ``dim`` (PyTorch) or ``axis`` (NumPy); flattened without either."""
+    chosen = dim if dim is not None else axis
+    if chosen is None:
+        return cumsum(t.reshape(-1), 0)
+    a = _norm_axis(chosen, t.ndim, "cumsum")
+    return _result(np.cumsum(t.data, axis=a), (t,), CUMSUM, a)
+
+
+def norm(t: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The Euclidean (Frobenius) norm over ``dim`` (all axes by default); its gradient at
+    the zero vector is 0, as PyTorch takes it."""
+    squares = (t * t).sum(axis=dim, keepdims=keepdim)
+    zero = squares.data == 0
+    # sqrt of a safe 1 where the norm is 0: finite slopes there, which `where` then drops.
+    safe = where(zero, np.ones_like(squares.data), squares)
+    return where(zero, np.zeros_like(squares.data), safe.sqrt())
+
+
+# ------------------------------------------------------------------ writing into a Tensor
+def masked_fill(t: Tensor, mask: Any, value: float) -> Tensor:
+    """``value`` where ``mask`` holds, ``t`` elsewhere (PyTorch's ``masked_fill``)."""
+    condition = np.asarray(_raw(mask))
+    if condition.dtype != np.bool_:
+        raise TypeError(f"masked_fill: the mask must be booleans, got {condition.dtype}")
+    return where(condition, np.asarray(value, dtype=t.dtype), t)
+
+
+def _scatter(source: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
+    """``source`` added into zeros of ``shape`` at ``key`` (the adjoint of indexing)."""
+    return _result(_scatter_add(source.data, key, shape), (source,), SCATTER, (key, shape))
+
+
+def scatter_add(t: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """PyTorch's ``scatter_add``: ``src[i][j]`` added at row ``index[i][j]`` (for dim 0)."""
+    src = _as_tensor(src, "scatter_add", t)
+    picks = np.asarray(_raw(index))
+    if picks.dtype.kind not in "iu" or picks.shape != src.shape:
+        raise ValueError(
+            f"scatter_add: index must be integers of src's shape {src.shape}, got "
+            f"{picks.dtype} {picks.shape}"
+        )
+    axis = _norm_axis(dim, t.ndim, "scatter_add")
+    grid: list[Any] = list(np.indices(picks.shape, sparse=True))
+    grid[axis] = picks
+    return t + _scatter(src, tuple(grid), t.shape)
+
+
+def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
+    """``t`` with ``t[key]`` replaced by ``value`` (broadcast), as a new recorded Tensor."""
+    key = _index_key(key)
+    try:
+        target = t.data[key]
+    except (IndexError, TypeError) as exc:
+        raise IndexError(f"Tensor[...] = v: invalid index for shape {t.shape}: {exc}") from None
+    v = _as_tensor(value, "[...] =", t)
+    try:
+        placed_value = v.broadcast_to(target.shape) if v.shape != target.shape else v
+    except ValueError:
+        raise ValueError(
+            f"Tensor[...] = v: a value of shape {v.shape} does not fit the selection of shape "
+            f"{target.shape}"
+        ) from None
+    chosen = np.zeros(t.shape, dtype=bool)
+    chosen[key] = True
+    kept = t * _constant(~chosen)
+    return kept + _scatter(placed_value, key, t.shape)
+
+
+def set_item(t: Tensor, key: Any, value: Any) -> None:
+    """``t[key] = value``, by the rules of updates in place (``autograd_core.inplace``):
+    written into ``t`` under ``no_grad`` or when nothing requires a gradient, recorded when
+    grad mode is on and ``t`` was computed, refused for a parameter with grad mode on."""
+    update_in_place(t, value, "[...]=", lambda node, v: _with_item(node, key, v))
+
+
+def _install() -> None:
+    for name in ("tensordot", "cumsum", "norm", "masked_fill", "scatter_add"):
+        setattr(Tensor, name, globals()[name])
+
+
+_install()

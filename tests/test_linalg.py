@@ -1,0 +1,105 @@
+"""einsum, tensordot, cumsum, norm, masked_fill, scatter_add and t[idx] = v: forward equal to
+NumPy's, gradients to second order against central differences, and the update rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor, linalg, no_grad
+from autograd_core.testing import gradcheck, gradgradcheck
+
+RNG = np.random.default_rng(5)
+A, B, C = RNG.normal(size=(2, 3)), RNG.normal(size=(3, 4)), RNG.normal(size=(4,))
+
+
+@pytest.mark.parametrize(
+    ("spec", "operands"),
+    [
+        ("ij,jk->ik", (A, B)),
+        ("ij,jk", (A, B)),  # implicit output: the letters used once
+        ("ij->", (A,)),
+        ("ij->ji", (A,)),
+        ("ij,kl->il", (A, B)),  # j and k summed in one operand each
+        ("bij,bjk->bik", (RNG.normal(size=(2, 2, 3)), RNG.normal(size=(2, 3, 2)))),
+        ("i,i->", (C, C[::-1].copy())),
+        ("ij,jk,k->i", (A, B, C)),
+    ],
+)
+def test_einsum_matches_numpy_to_second_order(spec: str, operands: tuple[np.ndarray, ...]) -> None:
+    out = ag.einsum(spec, *[Tensor(o, requires_grad=True) for o in operands])
+    np.testing.assert_allclose(out.data, np.einsum(spec, *operands), rtol=1e-12)
+    f = lambda *ts: ag.einsum(spec, *ts)  # noqa: E731
+    assert gradcheck(f, *operands) and gradgradcheck(f, *operands)
+
+
+def test_einsum_says_what_it_does_not_do() -> None:
+    with pytest.raises(ValueError, match=r"'\.\.\.' is not supported"):
+        ag.einsum("...ij->...", Tensor(A))
+    with pytest.raises(ValueError, match=r"repeated within one operand.*diagonal"):
+        ag.einsum("ii->", Tensor(np.eye(2)))
+    with pytest.raises(ValueError, match="names 2 operands, got 1"):
+        ag.einsum("ij,jk->ik", Tensor(A))
+    with pytest.raises(ValueError, match="axis 'j' has sizes 3 and 2"):
+        ag.einsum("ij,jk->ik", Tensor(A), Tensor(np.ones((2, 2))))
+
+
+@pytest.mark.parametrize("axes", [1, ([1], [0]), (1, 0)])
+def test_tensordot_is_numpys(axes: object) -> None:
+    f = lambda a, b: ag.tensordot(a, b, axes)  # type: ignore[arg-type]  # noqa: E731
+    np.testing.assert_allclose(f(Tensor(A), Tensor(B)).data, np.tensordot(A, B, axes), rtol=1e-12)
+    assert gradgradcheck(f, A, B)
+
+
+def test_cumsum_norm_and_masked_fill() -> None:
+    np.testing.assert_allclose(ag.cumsum(Tensor(A), 1).data, np.cumsum(A, 1), rtol=1e-15)
+    np.testing.assert_allclose(Tensor(A).cumsum().data, np.cumsum(A), rtol=1e-15)
+    assert gradgradcheck(lambda t: t.cumsum(dim=0), A)
+    np.testing.assert_allclose(Tensor(A).norm().data, np.linalg.norm(A), rtol=1e-15)
+    assert gradgradcheck(lambda t: t.norm(dim=1), A)
+    zero = Tensor(np.zeros(3), requires_grad=True)
+    zero.norm().backward()
+    np.testing.assert_array_equal(zero.grad, [0.0, 0.0, 0.0])  # PyTorch's subgradient at 0
+    t = Tensor(A, requires_grad=True)
+    filled = t.masked_fill(A > 0, -1.0)
+    np.testing.assert_array_equal(filled.data, np.where(A > 0, -1.0, A))
+    filled.sum().backward()
+    np.testing.assert_array_equal(t.grad, (A <= 0).astype(float))
+    with pytest.raises(TypeError, match="masked_fill: the mask must be booleans"):
+        t.masked_fill(np.ones(A.shape), 0.0)
+
+
+def test_scatter_add_is_pytorchs() -> None:
+    index = np.array([[0, 1, 0], [1, 0, 0]])
+    src = RNG.normal(size=(2, 3))
+    out = Tensor(A).scatter_add(0, index, src)
+    expected = A.copy()
+    for i in range(2):
+        for j in range(3):
+            expected[index[i, j], j] += src[i, j]
+    np.testing.assert_allclose(out.data, expected, rtol=1e-15)
+    assert gradgradcheck(lambda t, s: t.scatter_add(0, index, s), A, src)
+    with pytest.raises(ValueError, match="index must be integers of src's shape"):
+        Tensor(A).scatter_add(0, index[:1], src)
+
+
+def test_item_assignment_follows_the_rules_of_updates_in_place() -> None:
+    x = Tensor(np.zeros(4))
+    alias = x
+    x[1:3] = 5.0  # nothing requires a gradient: written into x
+    assert alias is x and x.data.tolist() == [0.0, 5.0, 5.0, 0.0]
+    w = Tensor(np.ones(3), requires_grad=True)
+    y = w * 2
+    y[0] = w[1] * 10  # recorded, as PyTorch
+    assert y.data.tolist() == [10.0, 2.0, 2.0]
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad, [0.0, 12.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"leaf that requires grad.*q = p.clone\(\)"):
+        w[0] = 1.0
+    with no_grad():
+        w[0] = 7.0
+    assert w.data.tolist() == [7.0, 1.0, 1.0] and w.requires_grad
+    with pytest.raises(ValueError, match=r"a value of shape \(2,\) does not fit"):
+        x[0:3] = np.ones(2)
+    assert gradgradcheck(lambda t, v: linalg._with_item(t * 1.0, (slice(0, 2),), v), A, A[:1])
