@@ -115,6 +115,7 @@ from .linalg import (
 )
 from .registry import REGISTRY, Operation, differentiable
 from .tensor import Tensor, cat, concatenate, linear, maximum, minimum, stack, where
+from .torch_names import manual_seed
 from .value import Value, dot
 
 __all__ = [
@@ -186,6 +187,7 @@ __all__ = [
     "norm",
     "scatter_add",
     "tensordot",
+    "manual_seed",
     "differentiable",
     "Operation",
     "REGISTRY",

@@ -1287,8 +1287,9 @@ def _tensors(items: Sequence[Any], name: str) -> list[Tensor]:
     return [_as_tensor(t, name, first) for t in items]
 
 
-def concatenate(tensors: Sequence[Operand], axis: int = 0) -> Tensor:
-    """Join Tensors along an existing axis."""
+def concatenate(tensors: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join Tensors along an existing axis (``dim=``, PyTorch's name, too)."""
+    axis = axis if dim is None else dim
     parts = _tensors(tensors, "concatenate")
     try:
         data = np.concatenate([t.data for t in parts], axis=axis)
@@ -1306,8 +1307,9 @@ def concatenate(tensors: Sequence[Operand], axis: int = 0) -> Tensor:
     return _result(data, tuple(parts), _piece_rules(len(parts), "concatenate"), slices)
 
 
-def stack(tensors: Sequence[Operand], axis: int = 0) -> Tensor:
-    """Join Tensors of one shape along a new axis."""
+def stack(tensors: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join Tensors of one shape along a new axis (``dim=``, PyTorch's name, too)."""
+    axis = axis if dim is None else dim
     parts = _tensors(tensors, "stack")
     try:
         data = np.stack([t.data for t in parts], axis=axis)

@@ -133,3 +133,38 @@ def test_creation_functions() -> None:
         ag.rand(2, generator="x")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="step must not be 0"):
         ag.arange(0, 1, 0)
+
+
+def test_pytorchs_method_names_are_the_operations_they_name() -> None:
+    x = Tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True)
+    w = np.ones((3, 2))
+    np.testing.assert_array_equal(x.matmul(w).data, x.data @ w)
+    np.testing.assert_array_equal(x.mm(w).data, x.data @ w)
+    assert Tensor([1.0, 2.0]).dot(Tensor([3.0, 4.0])).item() == 11.0
+    for name, expected in [("add", x.data + 2), ("sub", x.data - 2), ("mul", x.data * 2)]:
+        np.testing.assert_array_equal(getattr(x, name)(2).data, expected)
+    np.testing.assert_array_equal(x.div(2).data, x.data / 2)
+    np.testing.assert_array_equal(x.neg().data, -x.data)
+    assert x.eq(x).data.all() and not x.ne(x).data.any() and x.gt(0).data.all()
+    np.testing.assert_array_equal(x.clamp(min=2).data, np.clip(x.data, 2, None))
+    np.testing.assert_array_equal(x.clamp(2, 4).data, np.clip(x.data, 2, 4))
+    top = x.topk(2, dim=1)
+    np.testing.assert_array_equal(top.values.data, [[3.0, 2.0], [6.0, 5.0]])
+    np.testing.assert_array_equal(top.indices.data, [[2, 1], [2, 1]])
+    assert x.to(np.float32).dtype == np.float32 and x.to("cpu") is x
+    with pytest.raises(ValueError, match="on the CPU"):
+        x.to("cuda")
+    assert x.type(np.float32).dtype == np.float32
+    assert x.new_zeros(2, 2).shape == (2, 2) and x.new_ones(3).data.tolist() == [1.0] * 3
+    assert x.grad_fn is None and (x * 2).grad_fn.name == "mul"
+    buffer = Tensor(np.ones(3))
+    assert buffer.zero_() is buffer and buffer.data.tolist() == [0.0] * 3
+    assert buffer.fill_(2.5).data.tolist() == [2.5] * 3
+    with pytest.raises(RuntimeError, match="leaf that requires grad"):
+        x.zero_()  # a parameter with grad mode on, as PyTorch
+    assert ag.stack([x, x], dim=1).shape == (2, 2, 3)
+    assert ag.concatenate([x, x], dim=1).shape == (2, 6)
+    ag.manual_seed(3)
+    first = ag.randn(2).data
+    ag.manual_seed(3)
+    np.testing.assert_array_equal(ag.randn(2).data, first)

@@ -1,0 +1,91 @@
+"""PyTorch's names for what Tensor already does (``x.mul(2)``, ``x.clamp(min=0)``,
+``x.mm(w)``, ``x.zero_()``...), so that code written for PyTorch runs; each is the
+operation it names, set on Tensor here (one place, no second implementation)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .compose import sort
+from .creation import ones, zeros
+from .tensor import Tensor, _norm_axis
+
+__all__ = ["manual_seed"]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed NumPy's global stream, which ``rand``, ``randn`` and ``nn``'s initialisers draw
+    from by default (PyTorch's ``torch.manual_seed``)."""
+    np.random.seed(seed)
+
+
+class TopK(NamedTuple):
+    """``t.topk(k)``'s result, as ``torch.topk``'s."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _topk(t: Tensor, k: int, dim: int = -1, largest: bool = True) -> TopK:
+    axis = _norm_axis(dim, t.ndim, "topk")
+    if not 0 <= k <= t.shape[axis]:
+        raise ValueError(f"topk: k={k} is out of range for {t.shape[axis]} elements")
+    values, indices = sort(t, axis, descending=largest)
+    key = (slice(None),) * axis + (slice(0, k),)
+    return TopK(values[key], indices[key])
+
+
+def _to(t: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """``t.to(dtype)``; a device other than "cpu" is refused (there is no GPU here)."""
+    target = kwargs.pop("dtype", None)
+    for arg in (*args, kwargs.pop("device", None)):
+        if isinstance(arg, str) and arg.startswith(("cpu", "cuda", "mps")):
+            if arg != "cpu":
+                raise ValueError(f"Tensor.to({arg!r}): Tensors live in NumPy, on the CPU")
+        elif arg is not None:
+            target = arg
+    if kwargs:
+        raise TypeError(f"Tensor.to: unexpected arguments {sorted(kwargs)}")
+    return t if target is None else t.astype(target)
+
+
+def _fill(t: Tensor, value: float) -> Tensor:
+    t[...] = value  # the rules of updates in place
+    return t
+
+
+def _grad_fn(t: Tensor) -> Any:
+    """The operation that made ``t`` (PyTorch's ``grad_fn``); None for a leaf."""
+    return t._op if t._parents else None
+
+
+_ALIASES: dict[str, Any] = {
+    "add": lambda t, other: t + other,
+    "sub": lambda t, other: t - other,
+    "mul": lambda t, other: t * other,
+    "div": lambda t, other: t / other,
+    "neg": lambda t: -t,
+    "matmul": lambda t, other: t @ other,
+    "mm": lambda t, other: t @ other,
+    "dot": lambda t, other: t @ other,
+    "eq": lambda t, other: t == other,
+    "ne": lambda t, other: t != other,
+    "gt": lambda t, other: t > other,
+    "ge": lambda t, other: t >= other,
+    "lt": lambda t, other: t < other,
+    "le": lambda t, other: t <= other,
+    "clamp": lambda t, min=None, max=None: t.clip(min, max),  # noqa: A002
+    "zero_": lambda t: _fill(t, 0.0),
+    "fill_": _fill,
+    "topk": _topk,
+    "to": _to,
+    "type": lambda t, dtype: t.astype(dtype),
+    "new_zeros": lambda t, *shape: zeros(*shape, dtype=t.dtype),
+    "new_ones": lambda t, *shape: ones(*shape, dtype=t.dtype),
+}
+
+for _name, _fn in _ALIASES.items():
+    setattr(Tensor, _name, _fn)
+setattr(Tensor, "grad_fn", property(_grad_fn))  # noqa: B010  # set after the class, as above
