@@ -110,6 +110,7 @@ from .linalg import (
     einsum,
     masked_fill,
     norm,
+    prod,
     scatter_add,
     tensordot,
 )
@@ -185,6 +186,7 @@ __all__ = [
     "einsum",
     "masked_fill",
     "norm",
+    "prod",
     "scatter_add",
     "tensordot",
     "manual_seed",

@@ -28,7 +28,7 @@ from .tensor import (
     where,
 )
 
-__all__ = ["einsum", "tensordot", "cumsum", "norm", "masked_fill", "scatter_add"]
+__all__ = ["einsum", "tensordot", "cumsum", "prod", "norm", "masked_fill", "scatter_add"]
 
 
 # ------------------------------------------------------------------ einsum
@@ -143,6 +143,50 @@ def cumsum(t: Tensor, dim: int | None = None, *, axis: int | None = None) -> Ten
     return _result(np.cumsum(t.data, axis=a), (t,), CUMSUM, a)
 
 
+def _others_product(x: np.ndarray, axis: int) -> np.ndarray:
+    """For each element, the product of the others along ``axis`` (exact with zeros):
+    the running product before it times the running product after it."""
+
+    def exclusive(a: np.ndarray) -> np.ndarray:  # [1, a0, a0 a1, ...]
+        ones = np.ones_like(np.take(a, [0], axis=axis))
+        shifted = np.concatenate([ones, np.delete(a, -1, axis=axis)], axis=axis)
+        return np.cumprod(shifted, axis=axis)  # type: ignore[no-any-return]
+
+    return exclusive(x) * np.flip(exclusive(np.flip(x, axis)), axis)  # type: ignore[no-any-return]
+
+
+def _prod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    axis, keepdims = c
+    if isinstance(g, Tensor):
+        # The same numbers, written with recorded operations (second order): out / x.
+        if np.any(x[0].data == 0):
+            raise NotImplementedError(
+                "prod: second derivatives through a product with a zero factor are not "
+                "supported; use backward() without create_graph here"
+            )
+        g_node = g if keepdims else g.expand_dims(axis)
+        out_node = out if keepdims else out.expand_dims(axis)
+        return g_node * out_node / x[0]
+    g_array = g if keepdims else np.expand_dims(g, axis)
+    return g_array * _others_product(x[0], axis)
+
+
+PROD = _Op("prod", _prod_share)
+
+
+def prod(
+    t: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None
+) -> Tensor:
+    """The product along ``dim`` (or ``axis``), of all elements without either; its
+    gradient is exact where a factor is 0."""
+    chosen = dim if dim is not None else axis
+    if chosen is None:
+        return prod(t.reshape(-1), 0)
+    a = _norm_axis(chosen, t.ndim, "prod")
+    data = np.prod(t.data, axis=a, keepdims=keepdim)
+    return _result(data, (t,), PROD, (a, keepdim))
+
+
 def norm(t: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """The Euclidean (Frobenius) norm over ``dim`` (all axes by default); its gradient at
     the zero vector is 0, as PyTorch takes it."""
@@ -211,7 +255,7 @@ def set_item(t: Tensor, key: Any, value: Any) -> None:
 
 
 def _install() -> None:
-    for name in ("tensordot", "cumsum", "norm", "masked_fill", "scatter_add"):
+    for name in ("tensordot", "cumsum", "prod", "norm", "masked_fill", "scatter_add"):
         setattr(Tensor, name, globals()[name])
 
 

@@ -103,3 +103,14 @@ def test_item_assignment_follows_the_rules_of_updates_in_place() -> None:
     with pytest.raises(ValueError, match=r"a value of shape \(2,\) does not fit"):
         x[0:3] = np.ones(2)
     assert gradgradcheck(lambda t, v: linalg._with_item(t * 1.0, (slice(0, 2),), v), A, A[:1])
+
+
+def test_prod_is_exact_with_zero_factors_and_twice_differentiable_without() -> None:
+    assert gradcheck(lambda t: t.prod(1), A) and gradgradcheck(lambda t: t.prod(dim=0), A)
+    assert gradcheck(lambda t: t.prod(), A) and gradcheck(lambda t: t.prod(0, True), A)
+    np.testing.assert_allclose(Tensor(A).prod(axis=1).data, np.prod(A, 1), rtol=1e-15)
+    z = Tensor([[2.0, 0.0, 3.0], [0.0, 0.0, 1.0]], requires_grad=True)
+    z.prod(1).sum().backward()
+    np.testing.assert_array_equal(z.grad, [[0.0, 6.0, 0.0], [0.0, 0.0, 0.0]])  # PyTorch's
+    with pytest.raises(NotImplementedError, match="prod: second derivatives"):
+        z.prod(1).sum().backward(create_graph=True)
