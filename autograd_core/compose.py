@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .tensor import Tensor, _as_tensor, _constant, _norm_axis, concatenate
+from .tensor import Tensor, _as_tensor, _constant, _norm_axis, concatenate, where
 
 __all__ = [
     "flip",
@@ -201,13 +201,10 @@ def pad(t: Tensor, pad_width: Any, constant_values: float = 0.0) -> Tensor:
 def _triangle(t: Tensor, k: int, lower: bool, name: str) -> Tensor:
     if t.ndim < 2:
         raise ValueError(f"{name}: needs at least 2 axes, got shape {t.shape}")
-    rows, cols = t.shape[-2:]
-    mask = (
-        np.tril(np.ones((rows, cols), bool), k)
-        if lower
-        else np.triu(np.ones((rows, cols), bool), k)
-    )
-    return t * mask
+    ones = np.ones(t.shape[-2:], bool)
+    mask = np.tril(ones, k) if lower else np.triu(ones, k)
+    # where, not t * mask: an inf outside the triangle (a causal mask) must become 0, not NaN.
+    return where(np.broadcast_to(mask, t.shape), t, np.zeros((), dtype=t.dtype))
 
 
 def tril(t: Tensor, k: int = 0) -> Tensor:
@@ -240,11 +237,11 @@ def diag(t: Tensor, k: int = 0) -> Tensor:
         return diagonal(t, k)
     if t.ndim != 1:
         raise ValueError(f"diag: needs 1 or 2 axes, got shape {t.shape}")
+    from .linalg import put  # imported here: linalg imports this module's neighbours
+
     n = t.shape[0] + abs(k)
-    placed = np.zeros((t.shape[0], n, n), dtype=t.dtype)
     rows = np.arange(t.shape[0]) + max(0, -k)
-    placed[np.arange(t.shape[0]), rows, rows + k] = 1
-    return (t.reshape(-1, 1, 1) * placed).sum(axis=0)
+    return put(t, (rows, rows + k), (n, n))
 
 
 def trace(t: Tensor) -> Tensor:

@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from .inplace import update_in_place
+from .context import is_grad_enabled
+from .inplace import mark_updated, update_in_place
 from .tensor import (
     SCATTER,
     Tensor,
     _as_tensor,
-    _constant,
     _index_key,
     _norm_axis,
     _Op,
@@ -203,7 +203,8 @@ def masked_fill(t: Tensor, mask: Any, value: float) -> Tensor:
     condition = np.asarray(_raw(mask))
     if condition.dtype != np.bool_:
         raise TypeError(f"masked_fill: the mask must be booleans, got {condition.dtype}")
-    return where(condition, np.asarray(value, dtype=t.dtype), t)
+    fill = value if isinstance(value, Tensor) else np.asarray(value, dtype=t.dtype)
+    return where(condition, fill, t)
 
 
 def _scatter(source: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
@@ -226,8 +227,23 @@ def scatter_add(t: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     return t + _scatter(src, tuple(grid), t.shape)
 
 
-def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
-    """``t`` with ``t[key]`` replaced by ``value`` (broadcast), as a new recorded Tensor."""
+def _put_data(values: np.ndarray, key: Any, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape, dtype=values.dtype)
+    out[key] = values  # assignment: of repeated indices the last wins, as NumPy and PyTorch
+    return out
+
+
+# values placed into zeros at key; each value's share is the gradient at its place.
+PUT = _Op("put", lambda g, out, x, c: g[c])
+
+
+def put(values: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
+    """``values`` placed at ``key`` in zeros of ``shape`` (recorded)."""
+    return _result(_put_data(values.data, key, shape), (values,), PUT, key)
+
+
+def _selected(t: Tensor, key: Any, value: Any) -> tuple[Any, Tensor, np.ndarray]:
+    """The normalised key, the value broadcast to the selection, and the selection's mask."""
     key = _index_key(key)
     try:
         target = t.data[key]
@@ -235,7 +251,7 @@ def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
         raise IndexError(f"Tensor[...] = v: invalid index for shape {t.shape}: {exc}") from None
     v = _as_tensor(value, "[...] =", t)
     try:
-        placed_value = v.broadcast_to(target.shape) if v.shape != target.shape else v
+        fitted = v.broadcast_to(target.shape) if v.shape != target.shape else v
     except ValueError:
         raise ValueError(
             f"Tensor[...] = v: a value of shape {v.shape} does not fit the selection of shape "
@@ -243,15 +259,39 @@ def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
         ) from None
     chosen = np.zeros(t.shape, dtype=bool)
     chosen[key] = True
-    kept = t * _constant(~chosen)
-    return kept + _scatter(placed_value, key, t.shape)
+    return key, fitted, chosen
+
+
+def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
+    """``t`` with ``t[key]`` replaced by ``value`` (broadcast), as a new recorded Tensor."""
+    key, fitted, chosen = _selected(t, key, value)
+    # where, not a product with a 0/1 mask: an inf or NaN being replaced must not leak.
+    return where(chosen, put(fitted, key, t.shape), t)
 
 
 def set_item(t: Tensor, key: Any, value: Any) -> None:
     """``t[key] = value``, by the rules of updates in place (``autograd_core.inplace``):
     written into ``t`` under ``no_grad`` or when nothing requires a gradient, recorded when
     grad mode is on and ``t`` was computed, refused for a parameter with grad mode on."""
+    if not _records(t, value):
+        # NumPy's own assignment: O(selection), not O(t), for loops of row writes.
+        key, fitted, _ = _selected(t, key, value)
+        if not np.can_cast(fitted.dtype, t.dtype, "same_kind"):
+            raise TypeError(
+                f"Tensor[...] = v: a {fitted.dtype} value cannot be stored in this {t.dtype} "
+                "Tensor; cast it first"
+            )
+        if not t.data.flags.writeable:
+            raise ValueError("Tensor[...] = v: this Tensor's array is read-only (a broadcast view)")
+        t.data[key] = fitted.data
+        mark_updated(t)
+        return
     update_in_place(t, value, "[...]=", lambda node, v: _with_item(node, key, v))
+
+
+def _records(t: Tensor, value: Any) -> bool:
+    value_records = isinstance(value, Tensor) and value.requires_grad
+    return is_grad_enabled() and (t.requires_grad or value_records)
 
 
 def _install() -> None:

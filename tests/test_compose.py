@@ -126,3 +126,11 @@ def test_pytorch_and_numpy_spellings_of_the_disagreeing_ones() -> None:
         Tensor([1.0]).var(ddof=1)
     with pytest.raises(TypeError, match="only mode='constant'"):
         np.pad(t, 1, mode="edge")
+
+
+def test_triangles_and_diagonal_matrices_keep_infinities_out_of_the_zeros() -> None:
+    causal = ag.triu(Tensor(np.full((3, 3), -np.inf)), 1)
+    np.testing.assert_array_equal(causal.data, np.triu(np.full((3, 3), -np.inf), 1))
+    np.testing.assert_array_equal(Tensor([[1.0, np.inf], [2.0, 3.0]]).tril().data, [[1, 0], [2, 3]])
+    np.testing.assert_array_equal(ag.diag(Tensor([np.inf, 1.0])).data, [[np.inf, 0], [0, 1]])
+    assert ag.diag(Tensor(np.ones(2000))).shape == (2000, 2000)  # placed, not an n**3 product

@@ -114,3 +114,35 @@ def test_prod_is_exact_with_zero_factors_and_twice_differentiable_without() -> N
     np.testing.assert_array_equal(z.grad, [[0.0, 6.0, 0.0], [0.0, 0.0, 0.0]])  # PyTorch's
     with pytest.raises(NotImplementedError, match="prod: second derivatives"):
         z.prod(1).sum().backward(create_graph=True)
+
+
+def test_writes_never_turn_an_inf_or_nan_being_replaced_into_nan() -> None:
+    t = Tensor(np.array([np.inf, 1.0]))
+    t[0] = 0.0
+    assert t.data.tolist() == [0.0, 1.0]
+    assert Tensor([np.nan, 1.0]).zero_().data.tolist() == [0.0, 0.0]
+    assert Tensor([np.inf, 1.0]).fill_(0.5).data.tolist() == [0.5, 0.5]
+    x = Tensor([1.0, 0.0, 2.0], requires_grad=True)
+    with np.errstate(divide="ignore"):
+        y = x.log()
+    y[np.isinf(y.data)] = 0.0  # the replace-the-infs idiom, recorded
+    np.testing.assert_allclose(y.data, [0.0, 0.0, np.log(2.0)], rtol=1e-15)
+    y.sum().backward()
+    # The replaced entry receives 0, which log's slope at 0 (inf) makes NaN: PyTorch too.
+    np.testing.assert_array_equal(x.grad, [1.0, np.nan, 0.5])
+
+
+def test_repeated_indices_in_an_assignment_keep_the_last_value() -> None:
+    y = Tensor(np.zeros(3), requires_grad=True) * 1.0
+    y[np.array([0, 0])] = Tensor([1.0, 2.0])
+    assert y.data.tolist() == [2.0, 0.0, 0.0]  # NumPy and PyTorch
+    z = Tensor(np.zeros(3))
+    z[np.array([0, 0])] = np.array([1.0, 2.0])
+    assert z.data.tolist() == [2.0, 0.0, 0.0]
+
+
+def test_masked_fill_with_a_tensor_value_passes_it_a_gradient() -> None:
+    value = Tensor([2.0], requires_grad=True)
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.masked_fill(np.array([True, False]), value).sum().backward()
+    assert value.grad.tolist() == [1.0] and x.grad.tolist() == [0.0, 1.0]
