@@ -54,8 +54,13 @@ def _axes(t: Tensor, dims: int | Sequence[int], name: str) -> tuple[int, ...]:
 
 
 # ------------------------------------------------------------------ rearranging
-def flip(t: Tensor, dims: int | Sequence[int]) -> Tensor:
-    """The elements in reverse order along ``dims``."""
+def flip(t: Tensor, *dims: Any) -> Tensor:
+    """The elements in reverse order along ``dims`` (``t.flip(0)``, ``t.flip(0, 1)``,
+    ``t.flip((0, 1))``)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list, range)):
+        dims = tuple(dims[0])
+    if not t.ndim:
+        return t * 1.0  # nothing to reverse (PyTorch returns the element)
     key = [slice(None)] * t.ndim
     for axis in _axes(t, dims, "flip"):
         key[axis] = slice(None, None, -1)
@@ -124,6 +129,8 @@ def expand(t: Tensor, *sizes: Any) -> Tensor:
     lead = len(sizes) - t.ndim
     if lead < 0:
         raise ValueError(f"expand: {len(sizes)} sizes for shape {t.shape}")
+    if -1 in sizes[:lead]:
+        raise ValueError("expand: -1 keeps an existing axis; a new leading axis needs a size")
     target = tuple(t.shape[i - lead] if s == -1 else int(s) for i, s in enumerate(sizes))
     return t.broadcast_to(target)
 
@@ -299,8 +306,14 @@ def var(
 
 
 def std(t: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    """The standard deviation: ``sqrt(var(...))``, with ``var``'s arguments."""
-    return var(t, *args, **kwargs).sqrt()
+    """The standard deviation: ``sqrt(var(...))``, with ``var``'s arguments; its gradient
+    where the data are constant (variance 0) is 0, as PyTorch takes it, not NaN."""
+    variance = var(t, *args, **kwargs)
+    zero = variance.data == 0
+    if not zero.any():
+        return variance.sqrt()
+    safe = where(zero, np.ones_like(variance.data), variance)  # finite slopes, then dropped
+    return where(zero, np.zeros_like(variance.data), safe.sqrt())
 
 
 # ------------------------------------------------------------------ positions and order
@@ -352,14 +365,28 @@ def take_along_axis(t: Tensor, indices: Any, axis: int) -> Tensor:
     a = _norm_axis(axis, t.ndim, "take_along_axis")
     if index.ndim != t.ndim:
         raise ValueError(f"take_along_axis: indices need {t.ndim} axes, got {index.ndim}")
+    # NumPy broadcasts a length-1 axis of the indices over the Tensor's other axes.
+    shape = tuple(
+        index.shape[i] if i == a or index.shape[i] != 1 else t.shape[i] for i in range(t.ndim)
+    )
+    return _pick(t, np.broadcast_to(index, shape), a)
+
+
+def _pick(t: Tensor, index: np.ndarray, axis: int) -> Tensor:
     grid: list[Any] = list(np.indices(index.shape, sparse=True))
-    grid[a] = index
+    grid[axis] = index
     return t[tuple(grid)]
 
 
 def gather(t: Tensor, dim: int, index: Any) -> Tensor:
-    """PyTorch's ``gather(dim, index)``: ``take_along_axis`` with its argument order."""
-    return take_along_axis(t, index, dim)
+    """PyTorch's ``gather(dim, index)``: ``out[i][j] = t[index[i][j]][j]`` for ``dim=0``,
+    over the index's own shape (no broadcasting, as PyTorch)."""
+    picks = np.asarray(index.data if isinstance(index, Tensor) else index)
+    if picks.dtype.kind not in "iu" or picks.ndim != t.ndim:
+        raise ValueError(
+            f"gather: index must be integers with {t.ndim} axes, got {picks.dtype} {picks.shape}"
+        )
+    return _pick(t, picks, _norm_axis(dim, t.ndim, "gather"))
 
 
 def sort(t: Tensor, dim: int = -1, descending: bool = False) -> Sorted:
@@ -368,7 +395,10 @@ def sort(t: Tensor, dim: int = -1, descending: bool = False) -> Sorted:
     axis = _norm_axis(dim, t.ndim, "sort")
     if not t.ndim:
         return Sorted(t * 1.0, _constant(np.array(0)))
-    order = np.argsort(-t.data if descending else t.data, axis=axis, kind="stable")
+    key = t.data
+    if descending:  # NaN counts as the largest, first when descending (PyTorch)
+        key = np.where(np.isnan(key), -np.inf, -key)
+    order = np.argsort(key, axis=axis, kind="stable")
     return Sorted(take_along_axis(t, order, axis), _constant(order))
 
 

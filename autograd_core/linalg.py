@@ -98,9 +98,12 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     return _result(data, nodes, op)
 
 
-def tensordot(a: Tensor, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
+def tensordot(
+    a: Tensor, b: Any, axes: int | Sequence[Any] = 2, *, dims: int | Sequence[Any] | None = None
+) -> Tensor:
     """``numpy.tensordot``: the last ``axes`` axes of ``a`` against the first of ``b`` (or
-    the listed pairs), as an einsum."""
+    the listed pairs), as an einsum; ``dims=`` is PyTorch's name."""
+    axes = axes if dims is None else dims
     b = _as_tensor(b, "tensordot", a)
     if isinstance(axes, (int, np.integer)):
         a_axes = list(range(a.ndim - int(axes), a.ndim))
@@ -168,6 +171,8 @@ def _prod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
         out_node = out if keepdims else out.expand_dims(axis)
         return g_node * out_node / x[0]
     g_array = g if keepdims else np.expand_dims(g, axis)
+    if x[0].shape[axis] == 0:
+        return np.zeros_like(x[0])  # an empty product has no factors to send shares to
     return g_array * _others_product(x[0], axis)
 
 
@@ -181,20 +186,35 @@ def prod(
     gradient is exact where a factor is 0."""
     chosen = dim if dim is not None else axis
     if chosen is None:
+        if keepdim:
+            raise TypeError("prod: keepdim needs a dim (the product of everything is a number)")
         return prod(t.reshape(-1), 0)
     a = _norm_axis(chosen, t.ndim, "prod")
+    if not t.ndim:
+        return t * 1.0  # a 0-d Tensor is its own product, as in PyTorch
     data = np.prod(t.data, axis=a, keepdims=keepdim)
     return _result(data, (t,), PROD, (a, keepdim))
 
 
-def norm(t: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The Euclidean (Frobenius) norm over ``dim`` (all axes by default); its gradient at
-    the zero vector is 0, as PyTorch takes it."""
-    squares = (t * t).sum(axis=dim, keepdims=keepdim)
-    zero = squares.data == 0
-    # sqrt of a safe 1 where the norm is 0: finite slopes there, which `where` then drops.
-    safe = where(zero, np.ones_like(squares.data), squares)
-    return where(zero, np.zeros_like(squares.data), safe.sqrt())
+def norm(t: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The ``p``-norm over ``dim`` (all axes by default), with ``torch.norm``'s arguments:
+    ``"fro"`` or 2 (Euclidean; its gradient at the zero vector is 0, as PyTorch), 1, inf,
+    -inf, or any other positive number."""
+    if p in ("fro", 2, 2.0):
+        squares = (t * t).sum(axis=dim, keepdims=keepdim)
+        zero = squares.data == 0
+        # sqrt of a safe 1 where the norm is 0: finite slopes there, which `where` drops.
+        safe = where(zero, np.ones_like(squares.data), squares)
+        return where(zero, np.zeros_like(squares.data), safe.sqrt())
+    if p in (1, 1.0):
+        return t.abs().sum(axis=dim, keepdims=keepdim)
+    if p == np.inf:
+        return t.abs().max(axis=dim, keepdims=keepdim)
+    if p == -np.inf:
+        return t.abs().min(axis=dim, keepdims=keepdim)
+    if isinstance(p, (int, float)) and p > 0:
+        return (t.abs() ** p).sum(axis=dim, keepdims=keepdim) ** (1.0 / p)
+    raise ValueError(f"norm: p must be 'fro', a positive number, inf or -inf, got {p!r}")
 
 
 # ------------------------------------------------------------------ writing into a Tensor

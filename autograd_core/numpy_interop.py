@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import compose
+from . import compose, linalg
 from . import elementwise as ew
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
 
@@ -226,6 +226,14 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.expand_dims: lambda a, axis: _tensor(a).expand_dims(axis),
     np.squeeze: lambda a, axis=None: _tensor(a).squeeze(axis),
     np.swapaxes: lambda a, axis1, axis2: _tensor(a).swapaxes(axis1, axis2),
+    np.copy: lambda a: _tensor(a).clone(),
+    np.einsum: lambda subscripts, *operands: linalg.einsum(subscripts, *operands),
+    np.cumsum: lambda a, axis=None: linalg.cumsum(_tensor(a), axis=axis),
+    np.prod: lambda a, axis=None, keepdims=False: linalg.prod(_tensor(a), axis, keepdims),
+    np.tensordot: lambda a, b, axes=2: linalg.tensordot(_tensor(a), b, axes),
+    np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: linalg.norm(
+        _tensor(x), "fro" if ord is None else ord, axis, keepdims
+    ),
 }
 
 
@@ -270,12 +278,10 @@ INSPECTING_FUNCTIONS = {
     np.can_cast,
     np.iscomplexobj,
     np.isrealobj,
-    np.copy,
     np.array_repr,
     np.array_str,
     np.array2string,
     np.broadcast_shapes,
-    np.nan_to_num,
 }
 
 
@@ -286,10 +292,15 @@ def array_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
         return fn(*args, **kwargs)
     if func in INSPECTING_FUNCTIONS or func.__module__.startswith("numpy.testing"):
         return func(*_plain(args), **{k: _plain_one(v) for k, v in kwargs.items()})
+    module = (
+        func.__module__
+        if func.__module__.startswith("numpy.") and "._" not in func.__module__
+        else "numpy"
+    )
+    name = f"{module}.{func.__name__}"
     raise TypeError(
-        f"numpy.{func.__name__} has no derivative rule for Tensors; use an operation of "
-        f"autograd_core (README: operations), or np.{func.__name__}(t.data) for numbers "
-        "without a graph"
+        f"{name} has no derivative rule for Tensors; use an operation of autograd_core "
+        f"(README: operations), or {name}(t.data) for numbers without a graph"
     )
 
 

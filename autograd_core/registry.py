@@ -100,7 +100,20 @@ class Operation:
     # ------------------------------------------------------------------ forward
     def __call__(self, *args: Any, **params: Any) -> Any:
         if len(args) != self.arity:
-            raise TypeError(f"{self.name}: takes {self.arity} operand(s), got {len(args)}")
+            extra = args[self.arity :]
+            names = list(self.params)
+            if len(args) < self.arity or len(extra) > len(names):
+                raise TypeError(
+                    f"{self.name}: takes {self.arity} operand(s)"
+                    + (f" and the parameters {names}" if names else "")
+                    + f", got {len(args)} arguments"
+                )
+            # Parameters given by position, as PyTorch allows (F.leaky_relu(x, 0.2)).
+            clash = set(names[: len(extra)]) & set(params)
+            if clash:
+                raise TypeError(f"{self.name}: {sorted(clash)} given twice")
+            params = {**dict(zip(names, extra)), **params}
+            args = args[: self.arity]
         if params:
             unknown = set(params) - set(self.params)
             if unknown:
@@ -223,7 +236,12 @@ class Operation:
         return tuple(float(s) for s in got)
 
     def _value_graph_local(self, n: Value, params: dict[str, Any]) -> tuple[Value, ...]:
-        got = self.shares(_value._constant(1.0), n, n._parents, params)
+        try:
+            got = self.shares(_value._constant(1.0), n, n._parents, params)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            # At a domain's edge (sqrt at 0) the slope is an IEEE limit that Value
+            # arithmetic refuses: the plain numbers, as constants (their slope is infinite).
+            return tuple(_value._constant(x) for x in self._value_local(n, params))
         return tuple(s if isinstance(s, Value) else _value._constant(float(s)) for s in got)
 
     def _tensor_vjp(self, i: int) -> TensorRule:
@@ -377,14 +395,19 @@ def differentiable(
     """
 
     def declare(fn: Callable[..., Any]) -> Operation:
-        def on_floats(*xs: float) -> float:
-            return float(fn(*xs))
+        def on_floats(*xs: float, **kw: Any) -> float:
+            return float(fn(*xs, **kw))
 
+        # Arguments with defaults are parameters (keyword or by position), not operands.
+        code, defaults = fn.__code__, fn.__defaults__ or ()
+        names = code.co_varnames[: code.co_argcount]
+        params = dict(zip(names[len(names) - len(defaults) :], defaults))
         op = Operation(
             name or fn.__name__,
             fn,
             scalar=scalar or on_floats,
-            arity=fn.__code__.co_argcount,
+            arity=code.co_argcount - len(defaults),
+            params=params,
             formula=formula,
             rule_on_nodes=True,
             doc=fn.__doc__ or "",

@@ -876,34 +876,41 @@ class Tensor(GraphNode):
 
     def max(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: int | None = None,
         keepdim: bool = False,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Any:
-        """Maximum over ``axis``; tied maxima share the gradient equally (NaN wins).
-
-        With PyTorch's ``dim=``, returns ``(values, indices)`` as ``torch.max`` does, the
-        gradient going to the index returned."""
-        if dim is not None:
-            return self._extreme_at(dim, keepdim, "max", axis)
-        return self._extreme(axis, keepdims, "max")
+        """The maximum: over everything, or NumPy's ``max(axis=...)`` (values; tied maxima
+        share the gradient, a NaN wins), or PyTorch's ``max(dim)`` / ``max(dim=...)``, which
+        returns ``(values, indices)`` as ``torch.max``, the gradient going to that index."""
+        return self._extreme_or_pair(dim, keepdim, axis, keepdims, "max")
 
     def min(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: int | None = None,
         keepdim: bool = False,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Any:
-        """Minimum over ``axis``; tied minima share the gradient equally (NaN wins).
+        """The minimum, as ``max``: ``min(axis=...)`` gives values, ``min(dim)`` gives
+        ``(values, indices)`` as ``torch.min``."""
+        return self._extreme_or_pair(dim, keepdim, axis, keepdims, "min")
 
-        With PyTorch's ``dim=``, returns ``(values, indices)`` as ``torch.min`` does."""
+    def _extreme_or_pair(
+        self, dim: Any, keepdim: bool, axis: Any, keepdims: bool, name: str
+    ) -> Any:
+        if isinstance(dim, (Tensor, np.ndarray, float)):
+            pair = "maximum" if name == "max" else "minimum"
+            raise TypeError(
+                f"Tensor.{name}(other): for the elementwise {name} of two Tensors use "
+                f"autograd_core.{pair}(a, b)"
+            )
         if dim is not None:
-            return self._extreme_at(dim, keepdim, "min", axis)
-        return self._extreme(axis, keepdims, "min")
+            return self._extreme_at(dim, keepdim, name, axis)
+        return self._extreme(axis, keepdims or keepdim, name)
 
     def _extreme_at(self, dim: Any, keepdim: bool, name: str, axis: Any) -> MinMax:
         if axis is not None:
@@ -1053,7 +1060,8 @@ class Tensor(GraphNode):
             if self.ndim and self.shape[a] != 1 and not lenient:
                 raise ValueError(
                     f"Tensor.squeeze: axis {a} has length {self.shape[a]}, not 1 (shape "
-                    f"{self.shape})"
+                    f"{self.shape}), which NumPy refuses; PyTorch's t.squeeze(dim={a}) "
+                    "leaves such an axis in place"
                 )
         kept = tuple(n for i, n in enumerate(self.shape) if i not in axes or n != 1)
         return self.reshape(kept)

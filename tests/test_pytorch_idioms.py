@@ -168,3 +168,65 @@ def test_pytorchs_method_names_are_the_operations_they_name() -> None:
     first = ag.randn(2).data
     ag.manual_seed(3)
     np.testing.assert_array_equal(ag.randn(2).data, first)
+
+
+def test_review_findings_behave_as_pytorch_or_say_what_to_write() -> None:
+    import math
+
+    x = np.array([[1.0, -2.0], [3.0, 4.0]])
+    t = Tensor(x, requires_grad=True)
+    assert t.norm(1).item() == 10.0 and t.norm(np.inf).item() == 4.0  # p first, as torch
+    assert t.norm(3).item() == pytest.approx(np.linalg.norm(x.ravel(), 3), rel=1e-14)
+    np.testing.assert_allclose(t.norm(2, dim=1).data, np.linalg.norm(x, axis=1), rtol=1e-15)
+    values, indices = t.max(1)  # positional dim: PyTorch's pair
+    assert values.data.tolist() == [1.0, 4.0] and indices.data.tolist() == [0, 1]
+    assert t.max(axis=1).data.tolist() == [1.0, 4.0]
+    with pytest.raises(TypeError, match="autograd_core.maximum"):
+        t.max(t)
+    constant = Tensor(np.ones(3), requires_grad=True)
+    constant.std(dim=0).backward()
+    assert constant.grad.tolist() == [0.0, 0.0, 0.0]  # PyTorch's, not NaN
+    assert math.isnan(Tensor([3.0, np.nan, 1.0]).sort(descending=True).values.data[0])
+    assert math.isnan(Tensor([1.0, np.nan, 2.0]).topk(1).values.item())
+    assert np.take_along_axis(Tensor(np.ones((4, 5))), np.array([[0, 1]]), axis=1).shape == (4, 2)
+    assert t.gather(1, np.array([[0], [1]])).data.tolist() == [[1.0], [4.0]]
+    with pytest.raises(ValueError, match="a new leading axis needs a size"):
+        Tensor([1.0, 2.0]).expand(-1, 2)
+    with pytest.raises(TypeError, match="keepdim needs a dim"):
+        t.prod(keepdim=True)
+    assert Tensor(3.0).prod(0).item() == 3.0 and Tensor(3.0).flip(0).item() == 3.0
+    assert t.flip(0, 1).data.tolist() == [[4.0, 3.0], [-2.0, 1.0]]
+    assert ag.tensordot(t, t, dims=1).shape == (2, 2)
+    np.testing.assert_array_equal(Tensor([-1.0, 2.0]).leaky_relu(0.2).data, [-0.2, 2.0])
+    with pytest.raises(TypeError, match=r"leaky_relu: takes 1 operand\(s\) and the parameters"):
+        ag.leaky_relu(Tensor([1.0]), 0.1, 0.2)
+    with pytest.raises(ValueError, match=r"PyTorch's t.squeeze\(dim=0\)"):
+        t.squeeze(0)
+    assert np.copy(t).requires_grad  # np.copy keeps the graph (a clone)
+    with pytest.raises(TypeError, match=r"numpy.nan_to_num has no derivative rule"):
+        np.nan_to_num(t)
+    with pytest.raises(TypeError, match=r"numpy.linalg.det has no derivative rule"):
+        np.linalg.det(t)
+    assert np.einsum("ij->", t).item() == 6.0 and np.prod(t).item() == -24.0
+    assert np.linalg.norm(t).item() == pytest.approx(np.linalg.norm(x), rel=1e-15)
+    v = ag.Value(0.0)
+    v.sqrt().backward(create_graph=True)  # the slope at the edge, as a constant
+    assert v.grad.data == math.inf
+
+
+def test_a_users_operation_takes_parameters_with_defaults() -> None:
+    @ag.differentiable(name="test_scaled")
+    def scaled(x, k=2.0):  # type: ignore[no-untyped-def]
+        return x * k
+
+    scaled.vjp(lambda g, out, x, k: g * k)
+    try:
+        assert scaled.arity == 1 and scaled.params == {"k": 2.0}
+        assert scaled(Tensor([1.0, 2.0])).data.tolist() == [2.0, 4.0]
+        assert scaled(Tensor([1.0]), 3.0).data.tolist() == [3.0]
+        v = ag.Value(1.0)
+        out = scaled(v, k=4.0)
+        out.backward()
+        assert out.data == 4.0 and v.grad == 4.0
+    finally:
+        del ag.REGISTRY["test_scaled"]
