@@ -48,6 +48,12 @@ __all__ = [
 ]
 
 
+def _needs_axes(t: Tensor, name: str) -> None:
+    """A clear error where an operation along an axis gets a 0-d Tensor."""
+    if not t.ndim:
+        raise ValueError(f"{name}: needs a Tensor with at least one axis, got a 0-d one")
+
+
 def _axes(t: Tensor, dims: int | Sequence[int], name: str) -> tuple[int, ...]:
     raw = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     return tuple(_norm_axis(d, t.ndim, name) for d in raw)
@@ -71,6 +77,7 @@ def roll(t: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | Non
     """Elements shifted along ``dims`` (over the flattened Tensor without), wrapping round."""
     if dims is None:
         return roll(t.reshape(-1), shifts, 0).reshape(t.shape)
+    _needs_axes(t, "roll")
     shift_list = [shifts] if isinstance(shifts, (int, np.integer)) else list(shifts)
     axes = _axes(t, dims, "roll")
     if len(shift_list) != len(axes):
@@ -115,6 +122,7 @@ def repeat_interleave(t: Tensor, repeats: int, dim: int | None = None) -> Tensor
     """Each element repeated ``repeats`` times (``numpy.repeat``), along ``dim``."""
     if dim is None:
         return repeat_interleave(t.reshape(-1), repeats, 0)
+    _needs_axes(t, "repeat_interleave")
     axis = _norm_axis(dim, t.ndim, "repeat_interleave")
     shape = t.shape
     spread = t.reshape(shape[: axis + 1] + (1,) + shape[axis + 1 :])
@@ -140,6 +148,7 @@ def split(
 ) -> tuple[Tensor, ...]:
     """Pieces along ``dim``: of size ``n`` (the last may be smaller), or of the listed sizes
     (PyTorch's ``split``)."""
+    _needs_axes(t, "split")
     axis = _norm_axis(dim, t.ndim, "split")
     n = t.shape[axis]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -162,6 +171,7 @@ def split(
 
 def chunk(t: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """At most ``chunks`` pieces of equal size along ``dim`` (PyTorch's ``chunk``)."""
+    _needs_axes(t, "chunk")
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
     n = t.shape[_norm_axis(dim, t.ndim, "chunk")]
@@ -297,6 +307,8 @@ def var(
         correction = 1 if unbiased else 0
     if ddof is None:
         ddof = (1 if correction is None else correction) if torch_style else 0
+    if axis is not None:
+        _needs_axes(t, "var")
     mean = t.mean(axis=axis, keepdims=True)
     total = ((t - mean) ** 2).sum(axis=axis, keepdims=keepdims)
     count = t.size if axis is None else int(np.prod([t.shape[a] for a in _axes(t, axis, "var")]))

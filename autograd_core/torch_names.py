@@ -29,6 +29,8 @@ class TopK(NamedTuple):
 
 
 def _topk(t: Tensor, k: int, dim: int = -1, largest: bool = True) -> TopK:
+    if not t.ndim:
+        raise ValueError("topk: needs a Tensor with at least one axis, got a 0-d one")
     axis = _norm_axis(dim, t.ndim, "topk")
     if not 0 <= k <= t.shape[axis]:
         raise ValueError(f"topk: k={k} is out of range for {t.shape[axis]} elements")

@@ -134,3 +134,19 @@ def test_triangles_and_diagonal_matrices_keep_infinities_out_of_the_zeros() -> N
     np.testing.assert_array_equal(Tensor([[1.0, np.inf], [2.0, 3.0]]).tril().data, [[1, 0], [2, 3]])
     np.testing.assert_array_equal(ag.diag(Tensor([np.inf, 1.0])).data, [[np.inf, 0], [0, 1]])
     assert ag.diag(Tensor(np.ones(2000))).shape == (2000, 2000)  # placed, not an n**3 product
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.split(1),
+        lambda t: t.chunk(2),
+        lambda t: t.roll(1, 0),
+        lambda t: t.repeat_interleave(2, 0),
+        lambda t: t.var(dim=0),
+        lambda t: t.topk(1),
+    ],
+)
+def test_operations_along_an_axis_refuse_a_0d_tensor_clearly(call: Callable[[Tensor], Any]) -> None:
+    with pytest.raises(ValueError, match="needs a Tensor with at least one axis"):
+        call(Tensor(2.0))
