@@ -1,8 +1,8 @@
 """The one backpropagation engine, shared by ``Value`` and ``Tensor``.
 
-A node is anything with ``grad``, ``_parents`` (an ordered tuple) and ``_op``, the
+A node is anything with ``grad``, ``_parents`` (an ordered tuple) and ``_rule``, the
 operation that made it, which knows how to push the node's gradient into its parents
-(``_op.backprop``). Backpropagation is then:
+(``_rule.backprop``). Backpropagation is then:
 
 1. order the graph so that every node comes after its parents (no recursion);
 2. seed the root with d root / d root;
@@ -29,7 +29,7 @@ class Node(Protocol):
 
     grad: Any
     _parents: tuple[Any, ...]
-    _op: Any  # has backprop(node, create_graph, anomaly): adds upstream x local into parents
+    _rule: Any  # has backprop(node, create_graph, anomaly): adds upstream x local into parents
 
     def _zero_grad(self) -> Any: ...
     def _seed(self, grad: Any, create_graph: bool) -> Any: ...
@@ -81,7 +81,7 @@ def _run(order: Sequence[Any], create_graph: bool) -> None:
         if node._parents:
             if node._born != clock:  # something was updated in place since node was made
                 check_unmodified(node)
-            node._op.backprop(node, create_graph, anomaly)
+            node._rule.backprop(node, create_graph, anomaly)
 
 
 def backward(root: Any, grad: Any = None, create_graph: bool = False) -> None:
@@ -202,5 +202,5 @@ def backward_steps(root: Any, grad: Any = None) -> Generator[Any, None, None]:
             if node._parents:
                 yield node
                 check_unmodified(node)
-                node._op.backprop(node, False, anomaly)
+                node._rule.backprop(node, False, anomaly)
         yield None

@@ -27,7 +27,7 @@ class GraphNode:
             )
 
     _parents: tuple[Any, ...]
-    _op: Any
+    _rule: Any
     _scope: tuple[str, ...]
 
     @property
@@ -41,7 +41,7 @@ class GraphNode:
 
         '' for a leaf; 'const' for a number mixed into a Value expression.
         """
-        return self._op.name  # type: ignore[no-any-return]
+        return self._rule.name  # type: ignore[no-any-return]
 
     @property
     def scope(self) -> tuple[str, ...]:

@@ -147,7 +147,7 @@ class Operation:
             raise TypeError(f"{self.name}: has no Value form; use a Tensor (Tensor(v.data))")
         nodes = tuple(_value_operand(a, self.name) for a in args)
         data = self._scalar(tuple(n.data for n in nodes), params)
-        recorded = any(n._op is not _value.CONST for n in nodes)
+        recorded = any(n._rule is not _value.CONST for n in nodes)
         return _value._result(data, nodes, self.value_op(params), recorded)
 
     def _on_tensors(self, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:

@@ -47,7 +47,7 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
             args = tuple([p.data for p in parents])
         out = self.data
     ctx = self._ctx
-    for parent, vjp in zip(parents, self._op.vjps):
+    for parent, vjp in zip(parents, self._rule.vjps):
         if not parent.requires_grad:
             continue
         share = vjp(g, out, args, ctx)
@@ -58,7 +58,7 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
             share = share.astype(target.dtype)  # works on arrays and Tensors
         if anomaly and not np.all(np.isfinite(_raw(share))):
             raise FloatingPointError(
-                f"detect_anomaly: backward of Tensor {self._op.name!r} gave a non-finite "
+                f"detect_anomaly: backward of Tensor {self._rule.name!r} gave a non-finite "
                 f"gradient for its input of shape {parent.shape}"
             )
         if not create_graph and type(share) is not np.ndarray:
@@ -177,7 +177,7 @@ def _constant(data: np.ndarray) -> Tensor:
     out.requires_grad = False
     out.label = None
     out._parents = ()
-    out._op = LEAF
+    out._rule = LEAF
     out._ctx = None
     out._scope = _STATE.get().scope
     out._modified = out._born = 0
@@ -206,11 +206,11 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
     if requires_grad:
         out.requires_grad = True
         out._parents = parents
-        out._op = op
+        out._rule = op
     else:
         out.requires_grad = False
         out._parents = ()
-        out._op = LEAF
+        out._rule = LEAF
     if state is not PLAIN and state.anomaly and not np.all(np.isfinite(data)):
         raise FloatingPointError(
             f"detect_anomaly: forward of Tensor {op.name!r} produced a non-finite value "
@@ -465,7 +465,7 @@ class Tensor(GraphNode):
         "requires_grad",
         "label",
         "_parents",
-        "_op",
+        "_rule",
         "_ctx",
         "_scope",
         "_modified",
@@ -513,7 +513,7 @@ class Tensor(GraphNode):
         self.requires_grad = bool(requires_grad)
         self.label = label
         self._parents = ()
-        self._op = LEAF
+        self._rule = LEAF
         self._ctx = None
         self._scope = _STATE.get().scope
         self._modified = self._born = 0
@@ -608,8 +608,8 @@ class Tensor(GraphNode):
         extra = ""
         if self.requires_grad:
             extra += ", requires_grad=True"
-        if self._op.name:
-            extra += f", op={self._op.name!r}"
+        if self._rule.name:
+            extra += f", op={self._rule.name!r}"
         if self.data.dtype != np.float64:
             extra += f", dtype={self.data.dtype}"
         if self.label is not None:
@@ -709,9 +709,9 @@ class Tensor(GraphNode):
             self.requires_grad,
             None,
         )
-        old._parents, old._op, old._ctx, old._scope = (
+        old._parents, old._rule, old._ctx, old._scope = (
             self._parents,
-            self._op,
+            self._rule,
             self._ctx,
             self._scope,
         )
@@ -737,7 +737,7 @@ class Tensor(GraphNode):
         if result.dtype != self.dtype:
             result = result.astype(self.dtype)  # an update keeps the dtype, as in PyTorch
         self.data, self.grad, self.requires_grad = result.data, None, result.requires_grad
-        self._parents, self._op, self._ctx = result._parents, result._op, result._ctx
+        self._parents, self._rule, self._ctx = result._parents, result._rule, result._ctx
         self._scope = result._scope
 
     def _assign(self, result: Tensor, symbol: str) -> None:
@@ -1397,7 +1397,7 @@ def _rebuild_tensor(
     """A leaf Tensor from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
     out = _new(cls)
     out.data, out.grad, out.requires_grad, out.label = data, grad, requires_grad, label
-    out._parents, out._op, out._ctx, out._scope = (), LEAF, None, tuple(scope)
+    out._parents, out._rule, out._ctx, out._scope = (), LEAF, None, tuple(scope)
     out._modified = out._born = 0
     return out
 

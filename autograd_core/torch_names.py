@@ -60,7 +60,7 @@ def _fill(t: Tensor, value: float) -> Tensor:
 
 def _grad_fn(t: Tensor) -> Any:
     """The operation that made ``t`` (PyTorch's ``grad_fn``); None for a leaf."""
-    return t._op if t._parents else None
+    return t._rule if t._parents else None
 
 
 _ALIASES: dict[str, Any] = {

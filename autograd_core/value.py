@@ -61,18 +61,18 @@ def _push_by_rules(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph:
         if not isinstance(upstream, Value):
             upstream = _constant(upstream)
-        local_grads: tuple[Any, ...] = node._op.graph_local(node)
+        local_grads: tuple[Any, ...] = node._rule.graph_local(node)
     else:
-        local_grads = node._op.local(node)
+        local_grads = node._rule.local(node)
     for parent, local in zip(node._parents, local_grads):
-        if parent._op is not CONST:
+        if parent._rule is not CONST:
             parent.grad += upstream * local
     if anomaly:
         for parent in node._parents:
             grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
             if not math.isfinite(grad):
                 raise FloatingPointError(
-                    f"detect_anomaly: backward through Value {node._op.name!r} gave a "
+                    f"detect_anomaly: backward through Value {node._rule.name!r} gave a "
                     f"non-finite gradient {grad!r}"
                 )
 
@@ -83,9 +83,9 @@ def _push_add(node: Value, create_graph: bool, anomaly: bool) -> None:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
     a, b = node._parents
-    if a._op is not CONST:
+    if a._rule is not CONST:
         a.grad += upstream
-    if b._op is not CONST:
+    if b._rule is not CONST:
         b.grad += upstream
 
 
@@ -94,9 +94,9 @@ def _push_mul(node: Value, create_graph: bool, anomaly: bool) -> None:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
     a, b = node._parents
-    if a._op is not CONST:
+    if a._rule is not CONST:
         a.grad += upstream * b.data
-    if b._op is not CONST:
+    if b._rule is not CONST:
         b.grad += upstream * a.data
 
 
@@ -104,7 +104,7 @@ def _push_relu(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     a = node._parents[0]
-    if not node.data <= 0 and a._op is not CONST:
+    if not node.data <= 0 and a._rule is not CONST:
         a.grad += node.grad
 
 
@@ -139,18 +139,18 @@ def _result(
             out._scope = state.scope
         if not state.grad_enabled:
             out._parents = ()
-            out._op = CONST
+            out._rule = CONST
             return out
     # Recorded unless every operand is a constant (then so is the result).
     if recorded is None:
-        recorded = parents[0]._op is not CONST or parents[-1]._op is not CONST
+        recorded = parents[0]._rule is not CONST or parents[-1]._rule is not CONST
     if recorded:
         out._parents = parents
-        out._op = op
+        out._rule = op
         out._born = CLOCK[0]
     else:
         out._parents = ()
-        out._op = CONST
+        out._rule = CONST
     return out
 
 
@@ -158,7 +158,7 @@ def _constant(x: float) -> Value:
     out = _new(Value)
     out.data = x
     out._parents = ()
-    out._op = CONST
+    out._rule = CONST
     state = _STATE.get()
     if state is not PLAIN and state.scope:
         out._scope = state.scope
@@ -232,7 +232,7 @@ def _pow_exponent_local(a: float, b: float, out: float) -> float:
 def _pow_local(n: Value) -> tuple[float, float]:
     a, b = n._parents
     d_base = _pow_base_local(a.data, b.data)
-    if b._op is CONST:
+    if b._rule is CONST:
         return (d_base, 0.0)
     return (d_base, _pow_exponent_local(a.data, b.data, n.data))
 
@@ -242,7 +242,7 @@ def _pow_graph_local(n: Value) -> tuple[Value, Value]:
     # The formula b * a**(b-1) as nodes where it is finite; the limits as constants.
     general = b.data != 0.0 and (a.data != 0.0 or b.data >= 1.0)
     d_base = b * a ** (b - 1.0) if general else _constant(_pow_base_local(a.data, b.data))
-    if b._op is CONST:
+    if b._rule is CONST:
         return (d_base, _constant(0.0))
     d_exp = n * a.log() if a.data > 0.0 else _constant(_pow_exponent_local(a.data, b.data, n.data))
     return (d_base, d_exp)
@@ -266,7 +266,7 @@ class Value(GraphNode):
     constants and are not differentiated); ``backward()`` fills ``grad`` of the whole graph.
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op", "_scope", "_modified", "_born")
+    __slots__ = ("data", "grad", "label", "_parents", "_rule", "_scope", "_modified", "_born")
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # np.exp(v) is v.exp(); np.float64(2) * v is 2.0 * v (numpy_interop).
@@ -309,24 +309,24 @@ class Value(GraphNode):
         self.grad = 0.0
         self.label = label
         self._parents = ()
-        self._op = LEAF if requires_grad else CONST  # an input that is not differentiated
+        self._rule = LEAF if requires_grad else CONST  # an input that is not differentiated
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d self / d parent for each parent, in order (the numbers on the blog's edges)."""
-        return self._op.local(self)
+        return self._rule.local(self)
 
     @property
     def requires_grad(self) -> bool:
         """False for constants: they are never differentiated and record no graph of their own."""
-        return self._op is not CONST
+        return self._rule is not CONST
 
     @property
     def is_constant(self) -> bool:
         """True for numbers mixed into an expression, detached values and no_grad results."""
-        return self._op is CONST
+        return self._rule is CONST
 
     def _leaf_reduce(self) -> Any:
         grad = self.grad if isinstance(self.grad, float) else 0.0
@@ -344,8 +344,8 @@ class Value(GraphNode):
 
     def __repr__(self) -> str:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
-        if self._op.name:
-            parts.append(f"op={self._op.name!r}")
+        if self._rule.name:
+            parts.append(f"op={self._rule.name!r}")
         if self.label is not None:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
@@ -417,17 +417,18 @@ class Value(GraphNode):
     def _moved(self) -> Value:
         """A new node with this one's number and place in the graph (for an update in place)."""
         old = _new(Value)
-        old.data, old.grad, old._parents, old._op = self.data, self.grad, self._parents, self._op
+        old.data, old.grad = self.data, self.grad
+        old._parents, old._rule = self._parents, self._rule
         old._scope, old._modified, old._born = self._scope, self._modified, self._born
         return old
 
     def _become(self, result: Value, symbol: str) -> None:
         """Turn this node into ``result`` (a recorded update in place)."""
-        self.data, self.grad, self._parents, self._op = (
+        self.data, self.grad, self._parents, self._rule = (
             result.data,
             0.0,
             result._parents,
-            result._op,
+            result._rule,
         )
         self._scope = result._scope
 
@@ -448,7 +449,7 @@ class Value(GraphNode):
         Leaves accumulate across calls until zeroed; interior nodes are recomputed. With
         ``create_graph=True`` the gradients are Values that can be differentiated again.
         """
-        if self._op is CONST:
+        if self._rule is CONST:
             raise RuntimeError(
                 "Value.backward(): this Value is a constant (a number, a detached value or a "
                 "no_grad result), so nothing depends on it"
@@ -514,12 +515,12 @@ def _push_dot(node: Value, create_graph: bool, anomaly: bool) -> None:
     operands = iter(parents)
     if len(parents) & 1:
         bias = next(operands)
-        if bias._op is not CONST:
+        if bias._rule is not CONST:
             bias.grad += upstream
     for w, x in zip(operands, operands):  # two at a time
-        if w._op is not CONST:
+        if w._rule is not CONST:
             w.grad += upstream * x.data
-        if x._op is not CONST:
+        if x._rule is not CONST:
             x.grad += upstream * w.data
 
 
@@ -576,7 +577,7 @@ def dot(
     if bias_node is not None:
         total += bias_node.data
     # Usually the first operand is a parameter: skip building the generator then.
-    recorded = parents[0]._op is not CONST or any(p._op is not CONST for p in parents)
+    recorded = parents[0]._rule is not CONST or any(p._rule is not CONST for p in parents)
     return _result(total, tuple(parents), DOT, recorded)
 
 
@@ -591,5 +592,5 @@ def _rebuild_value(
     out = _new(cls)
     out.data, out.grad, out.label, out._scope = data, grad, label, tuple(scope)
     out._parents = ()
-    out._op = CONST if constant else LEAF
+    out._rule = CONST if constant else LEAF
     return out

@@ -224,7 +224,7 @@ def test_relus_hand_written_value_push_equals_its_rule(x: float) -> None:
     a = Value(x)
     y = a.relu()
     y.grad = 3.0
-    y._op.backprop(y, False, False)  # the speed-only path
+    y._rule.backprop(y, False, False)  # the speed-only path
     fast, a.grad = a.grad, 0.0
     _push_by_rules(y, False, False)  # the registry's rule
     assert same(fast, a.grad)
@@ -253,5 +253,5 @@ def test_the_direct_paths_equal_the_general_rule(name: str, params: dict[str, An
     t = op(*[Tensor(x, requires_grad=True) for x in xs], **params)
     g = np.array([1.5, -0.5])
     general = op.shares(g, t.data, tuple(xs), merged)
-    for vjp, share in zip(t._op.vjps, general):
+    for vjp, share in zip(t._rule.vjps, general):
         np.testing.assert_array_equal(vjp(g, t.data, tuple(xs), t._ctx), share)
