@@ -105,17 +105,10 @@ from .elementwise import (
 )
 from .engine import topological_order
 from .functional import grad, value_and_grad
-from .linalg import (
-    cumsum,
-    einsum,
-    masked_fill,
-    norm,
-    prod,
-    scatter_add,
-    tensordot,
-)
+from .linalg import cumsum, einsum, linear, norm, prod, tensordot
 from .registry import REGISTRY, Operation, differentiable
-from .tensor import Tensor, cat, concatenate, linear, maximum, minimum, stack, where
+from .shape import cat, concatenate, masked_fill, scatter_add, stack
+from .tensor import Tensor, maximum, minimum, where
 from .torch_names import manual_seed
 from .value import Value, dot
 

@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .tensor import Tensor, _as_tensor, _constant, _norm_axis, concatenate, where
+from .shape import concatenate, put
+from .tensor import Tensor, _as_tensor, _constant, _norm_axis, install_methods, where
 
 __all__ = [
     "flip",
@@ -254,8 +255,6 @@ def diag(t: Tensor, k: int = 0) -> Tensor:
         return diagonal(t, k)
     if t.ndim != 1:
         raise ValueError(f"diag: needs 1 or 2 axes, got shape {t.shape}")
-    from .linalg import put  # imported here: linalg imports this module's neighbours
-
     n = t.shape[0] + abs(k)
     rows = np.arange(t.shape[0]) + max(0, -k)
     return put(t, (rows, rows + k), (n, n))
@@ -414,12 +413,4 @@ def sort(t: Tensor, dim: int = -1, descending: bool = False) -> Sorted:
     return Sorted(take_along_axis(t, order, axis), _constant(order))
 
 
-def _install() -> None:
-    """Make the functions methods of Tensor (set here, after the class, as the casts are)."""
-    for name in __all__:
-        if name in ("hstack", "vstack"):
-            continue
-        setattr(Tensor, name, globals()[name])
-
-
-_install()
+install_methods(globals(), *(name for name in __all__ if name not in ("hstack", "vstack")))

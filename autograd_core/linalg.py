@@ -1,6 +1,6 @@
-"""Contractions, running sums and writes: ``einsum`` (with its rule), ``tensordot`` (an
-einsum), ``cumsum`` (with its rule), ``norm``, ``masked_fill``, ``scatter_add`` and item
-assignment ``t[idx] = v``.
+"""Linear algebra: ``einsum`` (with its rule), ``tensordot`` (an einsum), ``cumsum`` and
+``prod`` (with their rules), ``norm``, and ``linear``, the fused layer ``x @ W.T + b``.
+(The ``@`` operator itself is Tensor's, in ``tensor``.)
 
 einsum's rule is einsum again: the share of operand i contracts the upstream gradient with
 the other operands back to operand i's subscripts, so second derivatives come free.
@@ -14,21 +14,19 @@ from typing import Any
 
 import numpy as np
 
-from .context import is_grad_enabled
-from .inplace import mark_updated, update_in_place
 from .tensor import (
-    SCATTER,
+    Operand,
     Tensor,
     _as_tensor,
-    _index_key,
+    _describe,
     _norm_axis,
     _Op,
     _result,
-    _scatter_add,
+    install_methods,
     where,
 )
 
-__all__ = ["einsum", "tensordot", "cumsum", "prod", "norm", "masked_fill", "scatter_add"]
+__all__ = ["einsum", "tensordot", "cumsum", "prod", "norm", "linear"]
 
 
 # ------------------------------------------------------------------ einsum
@@ -217,106 +215,42 @@ def norm(t: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
     raise ValueError(f"norm: p must be 'fro', a positive number, inf or -inf, got {p!r}")
 
 
-# ------------------------------------------------------------------ writing into a Tensor
-def masked_fill(t: Tensor, mask: Any, value: float) -> Tensor:
-    """``value`` where ``mask`` holds, ``t`` elsewhere (PyTorch's ``masked_fill``)."""
-    condition = np.asarray(_raw(mask))
-    if condition.dtype != np.bool_:
-        raise TypeError(f"masked_fill: the mask must be booleans, got {condition.dtype}")
-    fill = value if isinstance(value, Tensor) else np.asarray(value, dtype=t.dtype)
-    return where(condition, fill, t)
+# ------------------------------------------------------------------ fused layer
+# x @ W.T + b as one node (PyTorch's addmm): a layer costs one forward and one backward
+# step instead of three (transpose, matmul, add). Batch axes of x are flattened for W and b.
+def _linear_weight_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    n_out, n_in = x[1].shape
+    return g.reshape(-1, n_out).T @ x[0].reshape(-1, n_in)
 
 
-def _scatter(source: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
-    """``source`` added into zeros of ``shape`` at ``key`` (the adjoint of indexing)."""
-    return _result(_scatter_add(source.data, key, shape), (source,), SCATTER, (key, shape))
+LINEAR = _Op(
+    "linear",
+    lambda g, out, x, c: g @ x[1],
+    _linear_weight_grad,
+    lambda g, out, x, c: g.reshape(-1, x[1].shape[0]).sum(axis=0),
+)
 
 
-def scatter_add(t: Tensor, dim: int, index: Any, src: Any) -> Tensor:
-    """PyTorch's ``scatter_add``: ``src[i][j]`` added at row ``index[i][j]`` (for dim 0)."""
-    src = _as_tensor(src, "scatter_add", t)
-    picks = np.asarray(_raw(index))
-    if picks.dtype.kind not in "iu" or picks.shape != src.shape:
-        raise ValueError(
-            f"scatter_add: index must be integers of src's shape {src.shape}, got "
-            f"{picks.dtype} {picks.shape}"
+def linear(x: Operand, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``x @ weight.T + bias`` as one node; x is (..., in), weight (out, in), bias (out,)."""
+    if not isinstance(weight, Tensor) or weight.ndim != 2:
+        raise TypeError(
+            f"linear: weight must be a 2-D Tensor of shape (out, in), got {_describe(weight)}"
         )
-    axis = _norm_axis(dim, t.ndim, "scatter_add")
-    grid: list[Any] = list(np.indices(picks.shape, sparse=True))
-    grid[axis] = picks
-    return t + _scatter(src, tuple(grid), t.shape)
-
-
-def _put_data(values: np.ndarray, key: Any, shape: tuple[int, ...]) -> np.ndarray:
-    out = np.zeros(shape, dtype=values.dtype)
-    out[key] = values  # assignment: of repeated indices the last wins, as NumPy and PyTorch
-    return out
-
-
-# values placed into zeros at key; each value's share is the gradient at its place.
-PUT = _Op("put", lambda g, out, x, c: g[c])
-
-
-def put(values: Tensor, key: Any, shape: tuple[int, ...]) -> Tensor:
-    """``values`` placed at ``key`` in zeros of ``shape`` (recorded)."""
-    return _result(_put_data(values.data, key, shape), (values,), PUT, key)
-
-
-def _selected(t: Tensor, key: Any, value: Any) -> tuple[Any, Tensor, np.ndarray]:
-    """The normalised key, the value broadcast to the selection, and the selection's mask."""
-    key = _index_key(key)
-    try:
-        target = t.data[key]
-    except (IndexError, TypeError) as exc:
-        raise IndexError(f"Tensor[...] = v: invalid index for shape {t.shape}: {exc}") from None
-    v = _as_tensor(value, "[...] =", t)
-    try:
-        fitted = v.broadcast_to(target.shape) if v.shape != target.shape else v
-    except ValueError:
+    x = _as_tensor(x, "linear", weight)
+    n_out, n_in = weight.shape
+    if x.ndim == 0 or x.shape[-1] != n_in:
         raise ValueError(
-            f"Tensor[...] = v: a value of shape {v.shape} does not fit the selection of shape "
-            f"{target.shape}"
-        ) from None
-    chosen = np.zeros(t.shape, dtype=bool)
-    chosen[key] = True
-    return key, fitted, chosen
+            f"linear: input of shape {x.shape} needs last axis {n_in} "
+            f"to match weight {weight.shape}"
+        )
+    data = x.data @ weight.data.T
+    if bias is None:
+        return _result(data, (x, weight), LINEAR)
+    bias = _as_tensor(bias, "linear", weight)
+    if bias.shape != (n_out,):
+        raise ValueError(f"linear: bias has shape {bias.shape}, expected ({n_out},)")
+    return _result(data + bias.data, (x, weight, bias), LINEAR)
 
 
-def _with_item(t: Tensor, key: Any, value: Any) -> Tensor:
-    """``t`` with ``t[key]`` replaced by ``value`` (broadcast), as a new recorded Tensor."""
-    key, fitted, chosen = _selected(t, key, value)
-    # where, not a product with a 0/1 mask: an inf or NaN being replaced must not leak.
-    return where(chosen, put(fitted, key, t.shape), t)
-
-
-def set_item(t: Tensor, key: Any, value: Any) -> None:
-    """``t[key] = value``, by the rules of updates in place (``autograd_core.inplace``):
-    written into ``t`` under ``no_grad`` or when nothing requires a gradient, recorded when
-    grad mode is on and ``t`` was computed, refused for a parameter with grad mode on."""
-    if not _records(t, value):
-        # NumPy's own assignment: O(selection), not O(t), for loops of row writes.
-        key, fitted, _ = _selected(t, key, value)
-        if not np.can_cast(fitted.dtype, t.dtype, "same_kind"):
-            raise TypeError(
-                f"Tensor[...] = v: a {fitted.dtype} value cannot be stored in this {t.dtype} "
-                "Tensor; cast it first"
-            )
-        if not t.data.flags.writeable:
-            raise ValueError("Tensor[...] = v: this Tensor's array is read-only (a broadcast view)")
-        t.data[key] = fitted.data
-        mark_updated(t)
-        return
-    update_in_place(t, value, "[...]=", lambda node, v: _with_item(node, key, v))
-
-
-def _records(t: Tensor, value: Any) -> bool:
-    value_records = isinstance(value, Tensor) and value.requires_grad
-    return is_grad_enabled() and (t.requires_grad or value_records)
-
-
-def _install() -> None:
-    for name in ("tensordot", "cumsum", "prod", "norm", "masked_fill", "scatter_add"):
-        setattr(Tensor, name, globals()[name])
-
-
-_install()
+install_methods(globals(), "tensordot", "cumsum", "prod", "norm")

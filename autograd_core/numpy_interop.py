@@ -18,7 +18,8 @@ import numpy as np
 
 from . import compose, linalg
 from . import elementwise as ew
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .shape import concatenate, stack
+from .tensor import Tensor, maximum, minimum, where
 
 __all__ = ["array_ufunc", "array_function", "value_ufunc"]
 

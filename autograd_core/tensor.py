@@ -10,7 +10,7 @@ are summed down to each parent's shape in one place, ``_unbroadcast``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -19,7 +19,11 @@ from .context import _STATE, PLAIN
 from .inplace import CLOCK
 from .node import GraphNode
 
-__all__ = ["Tensor", "concatenate", "cat", "stack", "where", "maximum", "minimum", "linear"]
+if TYPE_CHECKING:
+    from . import reductions as _reductions
+    from . import shape as _shape
+
+__all__ = ["Tensor", "where", "maximum", "minimum", "install_methods"]
 
 ArrayLike = Any
 Operand = Union["Tensor", float, int, np.ndarray]
@@ -357,101 +361,13 @@ MATMUL = _Op(
 )
 
 
-# x @ W.T + b as one node (PyTorch's addmm): a layer costs one forward and one backward
-# step instead of three (transpose, matmul, add). Batch axes of x are flattened for W and b.
-def _linear_weight_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    n_out, n_in = x[1].shape
-    return g.reshape(-1, n_out).T @ x[0].reshape(-1, n_in)
-
-
-LINEAR = _Op(
-    "linear",
-    lambda g, out, x, c: g @ x[1],
-    _linear_weight_grad,
-    lambda g, out, x, c: g.reshape(-1, x[1].shape[0]).sum(axis=0),
-)
-
-
-# ------------------------------------------------------------------ reductions
-def _expand(g: Any, c: tuple[tuple[int, ...], tuple[int, ...]]) -> Any:
-    """Upstream of a reduction, broadcast back over the input's shape."""
-    kept_shape, in_shape = c
-    g = g.reshape(kept_shape)
-    if isinstance(g, Tensor):
-        return g.broadcast_to(in_shape)
-    full = np.empty(in_shape, dtype=g.dtype)
-    full[...] = g  # broadcasting assignment: cheaper than np.broadcast_to, and writeable
-    return full
-
-
-SUM = _Op("sum", lambda g, out, x, c: _expand(g, c))
-MEAN = _Op("mean", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
-# ctx: (kept shape, input shape, share): ties split the gradient evenly.
-MAX = _Op("max", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
-MIN = _Op("min", lambda g, out, x, c: _expand(g, c[:2]) * c[2])
-BROADCAST = _Op("broadcast_to", lambda g, out, x, c: _unbroadcast(g, c))
-
-
-def _logsumexp_grad(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    # softmax(x) from the forward's shift rather than exp(x - out): out has rounded away
-    # log(n) when |x| is huge, and exp(x - out) would give 1 to every tied maximum.
-    kept, shape, axes, shift = c
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = _exp(x[0] - shift)
-        return _expand(g, (kept, shape)) * (e / e.sum(axis=axes, keepdims=True))
-
-
-LOGSUMEXP = _Op("logsumexp", _logsumexp_grad)
-SOFTMAX = _Op(
-    "softmax",
-    lambda g, out, x, c: out * (g - (g * out).sum(axis=c, keepdims=True)),
-)
-LOG_SOFTMAX = _Op(
-    "log_softmax",
-    lambda g, out, x, c: g - _exp(out) * g.sum(axis=c, keepdims=True),
-)
-
-
 # ------------------------------------------------------------------ shape and indexing
-CAST = _Op("astype", lambda g, out, x, c: g.astype(x[0].dtype))
 IDENTITY = _Op("identity", lambda g, out, x, c: g)
 
 
 def _alias(node: Tensor) -> Tensor:
     """A new node equal to ``node`` with it as its only parent (grad uses one per argument)."""
     return _result(node.data, (node,), IDENTITY)
-
-
-RESHAPE = _Op("reshape", lambda g, out, x, c: g.reshape(c))
-TRANSPOSE = _Op("transpose", lambda g, out, x, c: g.transpose(c))
-
-
-def _scatter(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    key, shape = c
-    if isinstance(g, Tensor):
-        return _result(_scatter_add(g.data, key, shape), (g,), SCATTER, (key, shape))
-    return _scatter_add(g, key, shape)
-
-
-def _scatter_add(g: np.ndarray, key: Any, shape: tuple[int, ...]) -> np.ndarray:
-    # add.at, not assignment: an index repeated in ``key`` must collect every share.
-    full = np.zeros(shape, dtype=g.dtype)
-    np.add.at(full, key, g)
-    return full
-
-
-INDEX = _Op("getitem", _scatter)
-# The adjoint of indexing (only built by create_graph): its own rule is indexing again.
-SCATTER = _Op("scatter_add", lambda g, out, x, c: g[c[0]])
-
-
-def _piece_rules(count: int, name: str) -> _Op:
-    """concatenate/stack: parent i receives its slice of the upstream gradient."""
-
-    def rule(i: int) -> Rule:
-        return lambda g, out, x, c: g[c[i]]
-
-    return _Op(name, *(rule(i) for i in range(count)))
 
 
 class Tensor(GraphNode):
@@ -798,290 +714,38 @@ class Tensor(GraphNode):
             inside &= x <= high
         return _result(np.clip(x, low, high), (self,), CLIP, inside)
 
-    # ------------------------------------------------------------------ reductions
-    def _reduction_shapes(self, axis: Any, name: str) -> tuple[Any, tuple[int, ...]]:
-        """Normalised axes and the shape with the reduced axes kept as size 1."""
-        if axis is None:  # the common case (a loss), without the loop below
-            ndim = self.data.ndim
-            return tuple(range(ndim)), (1,) * ndim
-        if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)):
-            raw: tuple[Any, ...] = (axis,)
-        elif isinstance(axis, (tuple, list)):
-            raw = tuple(axis)
-        else:
-            raise TypeError(f"Tensor.{name}: axis must be an int or a tuple of ints, got {axis!r}")
-        axes = tuple(_norm_axis(a, self.ndim, name) for a in raw)
-        if len(set(axes)) != len(axes):
-            raise ValueError(f"Tensor.{name}: repeated axis in {axis!r}")
-        if not self.data.ndim:
-            return (), ()  # a 0-d Tensor: axis 0 or -1 names the element itself (PyTorch)
-        kept = tuple(1 if i in axes else n for i, n in enumerate(self.shape))
-        return axes, kept
-
-    def _check_nonempty(self, axes: tuple[int, ...], name: str) -> None:
-        """max/min have no value over an axis of length 0 (NumPy and PyTorch refuse too)."""
-        if self.data.size == 0 and any(self.shape[a] == 0 for a in axes):
-            raise ValueError(
-                f"Tensor.{name}: shape {self.shape} has no {name} over axes {axes} (length 0); "
-                "reduce over a non-empty axis, or check the batch is not empty"
-            )
-
-    def sum(
-        self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: int | Sequence[int] | None = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Sum over ``axis`` (all axes by default); PyTorch's ``dim=``/``keepdim=`` too."""
-        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "sum")
-        axes, kept = self._reduction_shapes(axis, "sum")
-        # axis=None, not the tuple of all axes: NumPy's full reduction is much faster
-        data = self.data.sum(axis=None if axis is None else axes, keepdims=keepdims)
-        return _result(data, (self,), SUM, (kept, self.shape))
-
-    def mean(
-        self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: int | Sequence[int] | None = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Mean over ``axis`` (all axes by default); PyTorch's ``dim=``/``keepdim=`` too."""
-        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "mean")
-        axes, kept = self._reduction_shapes(axis, "mean")
-        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
-        if count == 0:
-            raise ValueError(f"Tensor.mean: mean over an empty axis (shape {self.shape})")
-        data = self.data.mean(axis=axes, keepdims=keepdims)
-        return _result(data, (self,), MEAN, (kept, self.shape, 1.0 / count))
-
-    def _extreme(self, axis: Any, keepdims: bool, name: str) -> Tensor:
-        axes, kept = self._reduction_shapes(axis, name)
-        self._check_nonempty(axes, name)
-        x = self.data
-        best = (np.max if name == "max" else np.min)(x, axis=axes, keepdims=True)
-        # The gradient goes where the result came from: to the maxima, or to the NaNs when
-        # a NaN is the result (as PyTorch). Ties share it evenly, so the rule is symmetric.
-        hits = x == best
-        nan_best = best != best
-        if nan_best.any():
-            hits |= (x != x) & nan_best
-        share = hits / hits.sum(axis=axes, keepdims=True)
-        data = best if keepdims else best.reshape(_without(self.shape, axes))
-        op = MAX if name == "max" else MIN
-        return _result(data, (self,), op, (kept, self.shape, share.astype(self.dtype)))
-
-    def max(
-        self,
-        dim: int | None = None,
-        keepdim: bool = False,
-        *,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-    ) -> Any:
-        """The maximum: over everything, or NumPy's ``max(axis=...)`` (values; tied maxima
-        share the gradient, a NaN wins), or PyTorch's ``max(dim)`` / ``max(dim=...)``, which
-        returns ``(values, indices)`` as ``torch.max``, the gradient going to that index."""
-        return self._extreme_or_pair(dim, keepdim, axis, keepdims, "max")
-
-    def min(
-        self,
-        dim: int | None = None,
-        keepdim: bool = False,
-        *,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-    ) -> Any:
-        """The minimum, as ``max``: ``min(axis=...)`` gives values, ``min(dim)`` gives
-        ``(values, indices)`` as ``torch.min``."""
-        return self._extreme_or_pair(dim, keepdim, axis, keepdims, "min")
-
-    def _extreme_or_pair(
-        self, dim: Any, keepdim: bool, axis: Any, keepdims: bool, name: str
-    ) -> Any:
-        if isinstance(dim, (Tensor, np.ndarray, float)):
-            pair = "maximum" if name == "max" else "minimum"
-            raise TypeError(
-                f"Tensor.{name}(other): for the elementwise {name} of two Tensors use "
-                f"autograd_core.{pair}(a, b)"
-            )
-        if dim is not None:
-            return self._extreme_at(dim, keepdim, name, axis)
-        return self._extreme(axis, keepdims or keepdim, name)
-
-    def _extreme_at(self, dim: Any, keepdim: bool, name: str, axis: Any) -> MinMax:
-        if axis is not None:
-            raise TypeError(f"Tensor.{name}: give axis= (NumPy) or dim= (PyTorch), not both")
-        axis = _norm_axis(dim, self.ndim, name)
-        self._check_nonempty((axis,) if self.ndim else (), name)
-        if not self.ndim:
-            return MinMax(self._alias_of(), _constant(np.array(0)))
-        # np.argmax/argmin pick the first extreme, and a NaN before any number (PyTorch).
-        pick = (np.argmax if name == "max" else np.argmin)(self.data, axis=axis, keepdims=True)
-        grid = list(np.indices(pick.shape, sparse=True))
-        grid[axis] = pick
-        values = self[tuple(grid)]
-        if not keepdim:
-            values = values.reshape(_without(self.shape, (axis,)))
-            pick = pick.reshape(_without(self.shape, (axis,)))
-        return MinMax(values, _constant(pick))
-
-    def _alias_of(self) -> Tensor:
-        return _alias(self)
-
-    def logsumexp(
-        self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: int | Sequence[int] | None = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """log(sum(exp(x))) over ``axis``, without overflow or warnings for any finite input
-        (-inf over an empty axis, as PyTorch); PyTorch's ``dim=``/``keepdim=`` too."""
-        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "logsumexp")
-        axes, kept = self._reduction_shapes(axis, "logsumexp")
-        x = self.data
-        shift = _stable_shift(x, axes)
-        # exp(x - max) lies in [0, 1]: x - max may round to -inf (exp gives the 0 it means).
-        with np.errstate(over="ignore", divide="ignore"):
-            data = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
-        if not keepdims:
-            data = data.reshape(_without(self.shape, axes))
-        return _result(data, (self,), LOGSUMEXP, (kept, self.shape, axes, shift))
-
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``), without overflow or warnings for
-        any finite x."""
-        axis = axis if dim is None else dim
-        axis = _norm_axis(axis, self.ndim, "softmax")
-        with np.errstate(over="ignore"):
-            e = np.exp(self.data - _stable_shift(self.data, axis))
-        return _result(e / e.sum(axis=axis, keepdims=True), (self,), SOFTMAX, axis)
-
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """log(softmax(x)) along ``axis`` (or ``dim``), as x - logsumexp(x): no overflow for
-        finite x."""
-        axis = axis if dim is None else dim
-        axis = _norm_axis(axis, self.ndim, "log_softmax")
-        x = self.data
-        with np.errstate(over="ignore"):
-            shifted = x - _stable_shift(x, axis)
-        data = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        return _result(data, (self,), LOG_SOFTMAX, axis)
-
-    # ------------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (NumPy rules, -1 allowed)."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            data = self.data.reshape(shape)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"Tensor.reshape: cannot reshape {self.shape} ({self.size} elements) into {shape}"
-            ) from None
-        return _result(data, (self,), RESHAPE, self.shape)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Axes reversed (``t.transpose()``), permuted (``t.transpose((1, 0, 2))``, NumPy), or
-        two axes swapped (``t.transpose(0, 1)``, PyTorch: two numbers always swap)."""
-        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
-            return self.swapaxes(*axes)
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return self.permute(*axes)
-
-    def permute(self, *axes: Any) -> Tensor:
-        """Axes permuted as ``axes`` says (reversed when none are given)."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            perm = tuple(range(self.ndim - 1, -1, -1))
-            inverse = perm  # reversing twice is the identity
-        else:
-            perm = tuple(_norm_axis(a, self.ndim, "permute") for a in axes)
-            if sorted(perm) != list(range(self.ndim)):
-                raise ValueError(
-                    f"Tensor.permute: axes {axes} are not a permutation of the {self.ndim} axes; "
-                    "two axes to swap: t.transpose(0, 1) or t.swapaxes(0, 1)"
-                )
-            slots = [0] * self.ndim
-            for position, axis in enumerate(perm):
-                slots[axis] = position
-            inverse = tuple(slots)
-        return _result(self.data.transpose(perm), (self,), TRANSPOSE, inverse)
-
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Two axes exchanged (``numpy.swapaxes``; PyTorch's ``transpose(dim0, dim1)``)."""
-        perm = list(range(self.ndim))
-        a, b = _norm_axis(axis1, self.ndim, "swapaxes"), _norm_axis(axis2, self.ndim, "swapaxes")
-        if self.ndim:
-            perm[a], perm[b] = perm[b], perm[a]
-        return self.permute(*perm)
-
-    def t(self) -> Tensor:
-        """The transpose of a Tensor of at most 2 axes (PyTorch's ``t()``)."""
-        if self.ndim > 2:
-            raise ValueError(
-                f"Tensor.t(): needs at most 2 axes, got shape {self.shape}; use "
-                "t.transpose(a, b) to swap two axes or t.permute(...)"
-            )
-        return self.permute()
-
-    def view(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (PyTorch's name for ``reshape``)."""
-        return self.reshape(*shape)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Axes ``start_dim`` to ``end_dim`` merged into one (all by default), as PyTorch."""
-        if not self.ndim:
-            return self.reshape(1)
-        start = _norm_axis(start_dim, self.ndim, "flatten")
-        end = _norm_axis(end_dim, self.ndim, "flatten")
-        if start > end:
-            raise ValueError(f"Tensor.flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        shape = self.shape
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1 :])
-
-    def squeeze(self, axis: int | Sequence[int] | None = None, *, dim: Any = None) -> Tensor:
-        """Axes of length 1 removed (all of them, or those named); PyTorch's ``dim=`` too,
-        which, as in PyTorch, leaves an axis of another length in place."""
-        lenient = dim is not None
-        axis, _ = _torch_axis(axis, False, dim, None, "squeeze")
-        if axis is None:
-            return self.reshape(tuple(n for n in self.shape if n != 1))
-        raw = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-        axes = {_norm_axis(a, self.ndim, "squeeze") for a in raw}
-        for a in axes:
-            if self.ndim and self.shape[a] != 1 and not lenient:
-                raise ValueError(
-                    f"Tensor.squeeze: axis {a} has length {self.shape[a]}, not 1 (shape "
-                    f"{self.shape}), which NumPy refuses; PyTorch's t.squeeze(dim={a}) "
-                    "leaves such an axis in place"
-                )
-        kept = tuple(n for i, n in enumerate(self.shape) if i not in axes or n != 1)
-        return self.reshape(kept)
-
-    def unsqueeze(self, dim: int) -> Tensor:
-        """A new axis of length 1 at ``dim`` (PyTorch; ``expand_dims`` in NumPy)."""
-        return self.expand_dims(dim)
-
-    def expand_dims(self, axis: int) -> Tensor:
-        """A new axis of length 1 at ``axis`` (negative counts from the end of the result)."""
-        position = _norm_axis(axis, self.ndim + 1, "expand_dims")
-        return self.reshape(self.shape[:position] + (1,) + self.shape[position:])
+    # ------------------------------------------------------------------ by family
+    # Reductions and shape/indexing operations live in their own modules, which make them
+    # methods here; these lines give the type checker their signatures.
+    if TYPE_CHECKING:
+        sum = _reductions.sum
+        mean = _reductions.mean
+        max = _reductions.max
+        min = _reductions.min
+        logsumexp = _reductions.logsumexp
+        softmax = _reductions.softmax
+        log_softmax = _reductions.log_softmax
+        reshape = _shape.reshape
+        transpose = _shape.transpose
+        permute = _shape.permute
+        swapaxes = _shape.swapaxes
+        t = _shape.t
+        view = _shape.view
+        flatten = _shape.flatten
+        squeeze = _shape.squeeze
+        unsqueeze = _shape.unsqueeze
+        expand_dims = _shape.expand_dims
+        clone = _shape.clone
+        astype = _shape.astype
+        broadcast_to = _shape.broadcast_to
+        __getitem__ = _shape.__getitem__
+        __setitem__ = _shape.__setitem__
+        masked_fill = _shape.masked_fill
+        scatter_add = _shape.scatter_add
 
     def pow(self, exponent: Operand) -> Tensor:
         """``self ** exponent`` (PyTorch's name)."""
         return self.__pow__(exponent)
-
-    def clone(self) -> Tensor:
-        """A copy of the data that stays in the graph (gradients flow back), as PyTorch."""
-        return _result(self.data.copy(), (self,), IDENTITY)
 
     def tolist(self) -> Any:
         """The numbers as (nested) Python lists."""
@@ -1109,40 +773,6 @@ class Tensor(GraphNode):
             )
         self.requires_grad = bool(requires_grad) or bool(self._parents)
         return self
-
-    def astype(self, dtype: Any) -> Tensor:
-        """The same values in another floating dtype (the gradient is cast back)."""
-        target = np.dtype(dtype)
-        if target.kind != "f":
-            raise TypeError(f"Tensor.astype: only floating dtypes are differentiable, got {target}")
-        if target == self.dtype:
-            return self
-        return _result(self.data.astype(target), (self,), CAST)
-
-    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        """The array repeated along broadcast axes to ``shape``."""
-        shape = tuple(shape)
-        try:
-            data = np.broadcast_to(self.data, shape)
-        except ValueError:
-            raise ValueError(
-                f"Tensor.broadcast_to: cannot broadcast {self.shape} to {shape}"
-            ) from None
-        return _result(data, (self,), BROADCAST, self.shape)
-
-    def __getitem__(self, key: Any) -> Tensor:
-        key = _index_key(key)
-        try:
-            data = self.data[key]
-        except (IndexError, TypeError) as exc:
-            raise IndexError(f"Tensor[...]: invalid index for shape {self.shape}: {exc}") from None
-        return _result(data, (self,), INDEX, (key, self.shape))
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        """``t[key] = value``, with the rules of updates in place (``autograd_core.linalg``)."""
-        from .linalg import set_item
-
-        set_item(self, key, value)
 
     # ------------------------------------------------------------------ backpropagation
     def backward(self, grad: ArrayLike | None = None, create_graph: bool = False) -> None:
@@ -1231,53 +861,6 @@ class Size(int):
         return self._shape[_norm_axis(dim, len(self._shape), "size")]
 
 
-class MinMax(NamedTuple):
-    """``t.max(dim=...)``'s result, as ``torch.max``'s: the values and where they are."""
-
-    values: Tensor
-    indices: Tensor
-
-
-def _torch_axis(axis: Any, keepdims: bool, dim: Any, keepdim: Any, name: str) -> tuple[Any, bool]:
-    """``axis``/``keepdims`` from NumPy's or PyTorch's spelling (not both)."""
-    if dim is not None:
-        if axis is not None:
-            raise TypeError(f"Tensor.{name}: give axis= (NumPy) or dim= (PyTorch), not both")
-        axis = dim
-    if keepdim is not None:
-        keepdims = keepdim
-    return axis, bool(keepdims)
-
-
-def _without(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
-    """``shape`` with the reduced ``axes`` dropped (a reduction without keepdims)."""
-    return [n for i, n in enumerate(shape) if i not in axes]
-
-
-def _stable_shift(x: np.ndarray, axes: Any) -> np.ndarray:
-    """The maximum over ``axes`` (kept), 0 where it is not finite or the axis is empty:
-    subtracting it keeps exp from overflowing (the log-sum-exp trick)."""
-    shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
-    return np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
-
-
-def _index_key(key: Any) -> Any:
-    """Tensors inside an index are replaced by their arrays (indices are not differentiated)."""
-    if isinstance(key, Tensor):
-        if key.data.dtype.kind not in "biu":
-            raise IndexError(
-                f"Tensor[...]: an index Tensor must hold integers or booleans, got {key.dtype}; "
-                "use Tensor(indices, dtype=int) or a comparison result as a mask"
-            )
-        return key.data
-    if isinstance(key, tuple):
-        return tuple(_index_key(k) for k in key)
-    if isinstance(key, list):
-        # [] selects nothing (NumPy would read it as a float array and refuse it).
-        return np.asarray(key) if key else np.empty(0, dtype=np.intp)
-    return key
-
-
 _add = _binary("+", np.add)
 _sub = _binary("-", np.subtract)
 _mul = _binary("*", np.multiply)
@@ -1293,40 +876,6 @@ def _tensors(items: Sequence[Any], name: str) -> list[Tensor]:
     if first is None:
         return [Tensor(t) for t in items]
     return [_as_tensor(t, name, first) for t in items]
-
-
-def concatenate(tensors: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Tensor:
-    """Join Tensors along an existing axis (``dim=``, PyTorch's name, too)."""
-    axis = axis if dim is None else dim
-    parts = _tensors(tensors, "concatenate")
-    try:
-        data = np.concatenate([t.data for t in parts], axis=axis)
-    except (ValueError, np.exceptions.AxisError) as exc:
-        shapes = ", ".join(str(t.shape) for t in parts)
-        raise ValueError(
-            f"concatenate: cannot join shapes {shapes} along axis {axis}: {exc}"
-        ) from None
-    axis = _norm_axis(axis, data.ndim, "concatenate")
-    bounds = np.cumsum([0] + [t.shape[axis] for t in parts])
-    slices = tuple(
-        (slice(None),) * axis + (slice(int(lo), int(hi)),)
-        for lo, hi in zip(bounds[:-1], bounds[1:])
-    )
-    return _result(data, tuple(parts), _piece_rules(len(parts), "concatenate"), slices)
-
-
-def stack(tensors: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Tensor:
-    """Join Tensors of one shape along a new axis (``dim=``, PyTorch's name, too)."""
-    axis = axis if dim is None else dim
-    parts = _tensors(tensors, "stack")
-    try:
-        data = np.stack([t.data for t in parts], axis=axis)
-    except (ValueError, np.exceptions.AxisError) as exc:
-        shapes = ", ".join(str(t.shape) for t in parts)
-        raise ValueError(f"stack: cannot stack shapes {shapes} along axis {axis}: {exc}") from None
-    axis = _norm_axis(axis, data.ndim, "stack")
-    picks = tuple((slice(None),) * axis + (i,) for i in range(len(parts)))
-    return _result(data, tuple(parts), _piece_rules(len(parts), "stack"), picks)
 
 
 def where(condition: ArrayLike, x: Operand, y: Operand) -> Tensor:
@@ -1364,28 +913,6 @@ def minimum(x: Operand, y: Operand) -> Tensor:
     return _extremum(x, y, "minimum")
 
 
-def linear(x: Operand, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``x @ weight.T + bias`` as one node; x is (..., in), weight (out, in), bias (out,)."""
-    if not isinstance(weight, Tensor) or weight.ndim != 2:
-        raise TypeError(
-            f"linear: weight must be a 2-D Tensor of shape (out, in), got {_describe(weight)}"
-        )
-    x = _as_tensor(x, "linear", weight)
-    n_out, n_in = weight.shape
-    if x.ndim == 0 or x.shape[-1] != n_in:
-        raise ValueError(
-            f"linear: input of shape {x.shape} needs last axis {n_in} "
-            f"to match weight {weight.shape}"
-        )
-    data = x.data @ weight.data.T
-    if bias is None:
-        return _result(data, (x, weight), LINEAR)
-    bias = _as_tensor(bias, "linear", weight)
-    if bias.shape != (n_out,):
-        raise ValueError(f"linear: bias has shape {bias.shape}, expected ({n_out},)")
-    return _result(data + bias.data, (x, weight, bias), LINEAR)
-
-
 def _rebuild_tensor(
     cls: type[Tensor],
     data: np.ndarray,
@@ -1400,11 +927,6 @@ def _rebuild_tensor(
     out._parents, out._rule, out._ctx, out._scope = (), LEAF, None, tuple(scope)
     out._modified = out._born = 0
     return out
-
-
-def cat(tensors: Sequence[Operand], dim: int = 0) -> Tensor:
-    """PyTorch's name for ``concatenate``: join Tensors along an existing axis."""
-    return concatenate(tensors, axis=dim)
 
 
 def _cast_to(dtype: Any, name: str) -> Callable[[Tensor], Tensor]:
@@ -1432,3 +954,15 @@ for _name, _dtype in [
     ("bool", np.bool_),
 ]:
     setattr(Tensor, _name, _cast_to(_dtype, _name))
+
+
+def install_methods(namespace: dict[str, Any], *names: str) -> None:
+    """Make the functions ``names`` of a module (its ``globals()``) methods of Tensor: each
+    family of operations lives in its own module."""
+    for name in names:
+        setattr(Tensor, name, namespace[name])
+
+
+# The families, which add their methods to the class (they import this module's kernel).
+from . import reductions as _reductions  # noqa: E402, F811
+from . import shape as _shape  # noqa: E402, F811
