@@ -105,7 +105,7 @@ from .elementwise import (
 )
 from .engine import topological_order
 from .functional import grad, value_and_grad
-from .linalg import cumsum, einsum, linear, norm, prod, tensordot
+from .linalg import cumprod, cumsum, einsum, linear, norm, prod, tensordot
 from .registry import REGISTRY, Operation, differentiable
 from .shape import cat, concatenate, masked_fill, scatter_add, stack
 from .tensor import Tensor, maximum, minimum, where
@@ -176,6 +176,7 @@ __all__ = [
     "var",
     "vstack",
     "cumsum",
+    "cumprod",
     "einsum",
     "masked_fill",
     "norm",

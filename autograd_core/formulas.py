@@ -86,6 +86,7 @@ CORE_FORMULAS: dict[str, Formula] = {
     "stack": Formula(("1",), ("g's slice for this piece",)),
     "einsum": Formula(("",), ("einsum of g with the other operands",)),
     "cumsum": Formula(("",), ("reverse cumulative sum of g",)),
+    "cumprod": Formula(("",), ("reverse cumulative sum of g * out, over x",)),
     "prod": Formula(("out / x_i",), ("g * product of the other elements",)),
 }
 

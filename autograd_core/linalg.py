@@ -1,6 +1,6 @@
-"""Linear algebra: ``einsum`` (with its rule), ``tensordot`` (an einsum), ``cumsum`` and
-``prod`` (with their rules), ``norm``, and ``linear``, the fused layer ``x @ W.T + b``.
-(The ``@`` operator itself is Tensor's, in ``tensor``.)
+"""Linear algebra: ``einsum`` (with its rule), ``tensordot`` (an einsum), ``cumsum``,
+``cumprod`` and ``prod`` (with their rules), ``norm``, and ``linear``, the fused layer
+``x @ W.T + b``. (The ``@`` operator itself is Tensor's, in ``tensor``.)
 
 einsum's rule is einsum again: the share of operand i contracts the upstream gradient with
 the other operands back to operand i's subscripts, so second derivatives come free.
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .shape import concatenate, stack
 from .tensor import (
     Operand,
     Tensor,
@@ -26,7 +27,7 @@ from .tensor import (
     where,
 )
 
-__all__ = ["einsum", "tensordot", "cumsum", "prod", "norm", "linear"]
+__all__ = ["einsum", "tensordot", "cumsum", "cumprod", "prod", "norm", "linear"]
 
 
 # ------------------------------------------------------------------ einsum
@@ -125,11 +126,16 @@ def tensordot(
 
 
 # ------------------------------------------------------------------ running sums and norms
+def _reversed_cumsum(v: Any, axis: int) -> Any:
+    """Running sums from the end: element i is the sum of v[i:] (for arrays and Tensors)."""
+    if isinstance(v, Tensor):
+        return cumsum(v.flip(axis), axis).flip(axis)
+    return np.flip(np.cumsum(np.flip(v, axis), axis=axis), axis)
+
+
 def _cumsum_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
     # Each input feeds every later output: the share is the reversed running sum of g.
-    if isinstance(g, Tensor):
-        return cumsum(g.flip(c), c).flip(c)
-    return np.flip(np.cumsum(np.flip(g, c), axis=c), c)
+    return _reversed_cumsum(g, c)
 
 
 CUMSUM = _Op("cumsum", _cumsum_share)
@@ -141,7 +147,50 @@ def cumsum(t: Tensor, dim: int | None = None, *, axis: int | None = None) -> Ten
     if chosen is None:
         return cumsum(t.reshape(-1), 0)
     a = _norm_axis(chosen, t.ndim, "cumsum")
+    if not t.ndim:
+        return t * 1.0  # a 0-d Tensor is its own running sum, as in PyTorch
     return _result(np.cumsum(t.data, axis=a), (t,), CUMSUM, a)
+
+
+def _cumprod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+    """d out_j / d x_i is the product of x_0..x_j without x_i. Where no factor is 0 that is
+    out_j / x_i, so the share is the reversed running sum of g * out, over x. With zeros,
+    share_i = (x_0 ... x_{i-1}) * s_i, where s_i = g_i + x_{i+1} s_{i+1} runs from the end:
+    exact, and made of products and sums, so it serves arrays and nodes (every order)."""
+    axis, t = c, x[0]
+    data = t.data if isinstance(t, Tensor) else t
+    if not (data == 0).any():  # the common case
+        return _reversed_cumsum(g * out, axis) / t
+    nodes = isinstance(t, Tensor) or isinstance(g, Tensor)
+
+    def at(v: Any, i: Any) -> Any:
+        return v[(slice(None),) * axis + (i,)]
+
+    n = data.shape[axis]
+    suffix = [at(g, n - 1)]
+    for i in range(n - 2, -1, -1):
+        suffix.append(at(g, i) + at(t, i + 1) * suffix[-1])
+    suffix.reverse()
+    one = np.ones_like(np.take(data, [0], axis=axis))
+    before = [one, at(t, slice(0, n - 1))]
+    if nodes:
+        return cumprod(concatenate(before, axis), axis) * stack(suffix, axis)
+    return np.cumprod(np.concatenate(before, axis), axis) * np.stack(suffix, axis)
+
+
+CUMPROD = _Op("cumprod", _cumprod_share)
+
+
+def cumprod(t: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Running products along ``dim`` (PyTorch) or ``axis`` (NumPy); flattened without
+    either. The gradient is exact where a factor is 0."""
+    chosen = dim if dim is not None else axis
+    if chosen is None:
+        return cumprod(t.reshape(-1), 0)
+    a = _norm_axis(chosen, t.ndim, "cumprod")
+    if not t.ndim:
+        return t * 1.0  # a 0-d Tensor is its own running product, as in PyTorch
+    return _result(np.cumprod(t.data, axis=a), (t,), CUMPROD, a)
 
 
 def _others_product(x: np.ndarray, axis: int) -> np.ndarray:
@@ -253,4 +302,4 @@ def linear(x: Operand, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return _result(data + bias.data, (x, weight, bias), LINEAR)
 
 
-install_methods(globals(), "tensordot", "cumsum", "prod", "norm")
+install_methods(globals(), "tensordot", "cumsum", "cumprod", "prod", "norm")

@@ -230,6 +230,7 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.copy: lambda a: _tensor(a).clone(),
     np.einsum: lambda subscripts, *operands: linalg.einsum(subscripts, *operands),
     np.cumsum: lambda a, axis=None: linalg.cumsum(_tensor(a), axis=axis),
+    np.cumprod: lambda a, axis=None: linalg.cumprod(_tensor(a), axis=axis),
     np.prod: lambda a, axis=None, keepdims=False: linalg.prod(_tensor(a), axis, keepdims),
     np.tensordot: lambda a, b, axes=2: linalg.tensordot(_tensor(a), b, axes),
     np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: linalg.norm(

@@ -146,3 +146,34 @@ def test_masked_fill_with_a_tensor_value_passes_it_a_gradient() -> None:
     x = Tensor([1.0, 2.0], requires_grad=True)
     x.masked_fill(np.array([True, False]), value).sum().backward()
     assert value.grad.tolist() == [1.0] and x.grad.tolist() == [0.0, 1.0]
+
+
+CUMPROD_CASES = [
+    np.array([[1.5, 2.0, -0.5, 3.0], [0.7, 0.0, 2.0, 0.0]]),  # a first and a later zero
+    np.array([[0.0, 0.0, 5.0, 0.0], [1.0, 0.0, 0.0, 2.0]]),
+    np.zeros((1, 4)),
+]
+
+
+@pytest.mark.parametrize("x", CUMPROD_CASES)
+@pytest.mark.parametrize("dim", [0, 1])
+def test_cumprod_is_exact_with_zeros_to_every_order(x: np.ndarray, dim: int) -> None:
+    np.testing.assert_array_equal(ag.cumprod(Tensor(x), dim).data, np.cumprod(x, axis=dim))
+    assert gradcheck(lambda a: ag.cumprod(a, dim), x)
+    assert gradgradcheck(lambda a: ag.cumprod(a, dim), x)
+
+
+def test_cumprod_matches_pytorchs_gradient_at_zeros() -> None:
+    # torch.cumprod(x, 1).backward(g) in PyTorch 2.13, float64.
+    x = np.array([[2.0, 0.0, 3.0, 0.0]])
+    g = np.array([[1.0, 10.0, 100.0, 1000.0]])
+    t = Tensor(x, requires_grad=True)
+    t.cumprod(1).backward(g)
+    np.testing.assert_array_equal(t.grad, [[1.0, 2.0 * (10 + 3 * 100), 0.0, 0.0]])
+
+
+def test_cumprod_flattens_without_a_dim_keeps_a_0d_tensor_and_is_numpys_too() -> None:
+    m = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(m.cumprod().data, [1.0, 2.0, 6.0, 24.0])
+    np.testing.assert_array_equal(np.cumprod(m, axis=0).data, [[1.0, 2.0], [3.0, 8.0]])
+    assert Tensor(2.0).cumprod(0).shape == () and Tensor(2.0).cumsum(0).shape == ()
