@@ -154,14 +154,16 @@ def cumsum(t: Tensor, dim: int | None = None, *, axis: int | None = None) -> Ten
 
 def _cumprod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
     """d out_j / d x_i is the product of x_0..x_j without x_i. Where no factor is 0 that is
-    out_j / x_i, so the share is the reversed running sum of g * out, over x. With zeros,
+    out_j / x_i, so the share is the reversed running sum of g * out, over x. Otherwise
     share_i = (x_0 ... x_{i-1}) * s_i, where s_i = g_i + x_{i+1} s_{i+1} runs from the end:
     exact, and made of products and sums, so it serves arrays and nodes (every order)."""
     axis, t = c, x[0]
     data = t.data if isinstance(t, Tensor) else t
-    if not (data == 0).any():  # the common case
-        return _reversed_cumsum(g * out, axis) / t
     nodes = isinstance(t, Tensor) or isinstance(g, Tensor)
+    if not nodes and not (data == 0).any():  # the common case, as PyTorch computes it
+        return _reversed_cumsum(g * out, axis) / t
+    # Nodes always take the exact form: differentiating out / x again would cancel two
+    # huge terms where x is tiny.
 
     def at(v: Any, i: Any) -> Any:
         return v[(slice(None),) * axis + (i,)]
@@ -205,21 +207,28 @@ def _others_product(x: np.ndarray, axis: int) -> np.ndarray:
     return exclusive(x) * np.flip(exclusive(np.flip(x, axis)), axis)  # type: ignore[no-any-return]
 
 
+def _others_product_nodes(t: Tensor, axis: int) -> Tensor:
+    """``_others_product`` as recorded operations: running products before and after."""
+    n = t.shape[axis]
+    one = np.ones_like(np.take(t.data, [0], axis=axis))
+
+    def exclusive(v: Tensor) -> Tensor:  # [1, v0, v0 v1, ...]
+        return cumprod(
+            concatenate([one, v[(slice(None),) * axis + (slice(0, n - 1),)]], axis), axis
+        )
+
+    return exclusive(t) * exclusive(t.flip(axis)).flip(axis)
+
+
 def _prod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
     axis, keepdims = c
-    if isinstance(g, Tensor):
-        # The same numbers, written with recorded operations (second order): out / x.
-        if np.any(x[0].data == 0):
-            raise NotImplementedError(
-                "prod: second derivatives through a product with a zero factor are not "
-                "supported; use backward() without create_graph here"
-            )
-        g_node = g if keepdims else g.expand_dims(axis)
-        out_node = out if keepdims else out.expand_dims(axis)
-        return g_node * out_node / x[0]
-    g_array = g if keepdims else np.expand_dims(g, axis)
     if x[0].shape[axis] == 0:
-        return np.zeros_like(x[0])  # an empty product has no factors to send shares to
+        return np.zeros_like(x[0].data)  # an empty product has no factors to send shares to
+    if isinstance(g, Tensor):
+        # The same products, from recorded running products (exact to every order).
+        g_node = g if keepdims else g.expand_dims(axis)
+        return g_node * _others_product_nodes(x[0], axis)
+    g_array = g if keepdims else np.expand_dims(g, axis)
     return g_array * _others_product(x[0], axis)
 
 
@@ -230,7 +239,7 @@ def prod(
     t: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None
 ) -> Tensor:
     """The product along ``dim`` (or ``axis``), of all elements without either; its
-    gradient is exact where a factor is 0."""
+    gradients, of every order, are exact where a factor is 0."""
     chosen = dim if dim is not None else axis
     if chosen is None:
         if keepdim:

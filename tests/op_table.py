@@ -2,7 +2,9 @@
 
 ``test_op_table.py`` checks every entry: first and second derivatives against central
 differences on both node types, dtype and shape of gradients, broadcasting, the edge
-samples below and drawing. A registered operation without an entry fails a test.
+samples below and drawing. A registered operation without an entry fails a test. Every other
+public operation (operators, reductions, shape, indexing, linear algebra) is in part two,
+``op_table_structural.py``.
 
 Edges are PyTorch 2.13's values (float64): ``(inputs, output, gradients)``.
 """

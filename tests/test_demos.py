@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -83,18 +82,16 @@ class Run:
     out: Path
     results: dict[str, DemoResult]
     lines: list[str]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("demo-output")
     lines: list[str] = []
-    start = time.perf_counter()
     results = {
         name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
     }
-    return Run(out, results, lines, time.perf_counter() - start)
+    return Run(out, results, lines)
 
 
 def values(run: Run, name: str) -> dict:
@@ -256,10 +253,6 @@ def test_figures_from_matrix_products_agree_within_the_tolerance_and_no_further(
 def test_progress_is_shown_on_long_runs(run: Run) -> None:
     for epoch in (0, 1000, 2000, 3000, 4000):
         assert any(line.strip().startswith(f"epoch {epoch:>5}/5000  cost") for line in run.lines)
-
-
-def test_all_demos_run_in_under_a_minute(run: Run) -> None:
-    assert run.seconds < 60, f"all demos took {run.seconds:.1f} s"
 
 
 # ---------------------------------------------------------------------------- the pictures

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -449,18 +448,12 @@ def test_nn_sequential_shows_one_cluster_per_layer_and_collapses_to_one_node_per
 
 
 # ---------------------------------------------------------------------- large graphs
-def test_a_100000_node_chain_converts_to_dot_in_under_two_seconds() -> None:
+def test_a_100000_node_chain_converts_to_dot_without_recursing() -> None:
+    # Its speed is the benchmark suite's V1 workload: timing never decides a test.
     root = chain(100_000)
-    # Best of two, as timeit does: the test suite may share the machine with other work.
-    timings = []
-    for _ in range(2):
-        start = time.perf_counter()
-        source = viz.to_dot(root, max_nodes=None).source  # past the default limit
-        timings.append(time.perf_counter() - start)
+    source = viz.to_dot(root, max_nodes=None).source  # past the default limit
     assert source.count(" [label=<") == 100_000
     assert source.count(" -> ") == 99_999
-    print(f"to_dot on a 100,000-node chain: {min(timings):.3f} s (best of {timings})")
-    assert min(timings) < 2.0, f"to_dot took {min(timings):.2f} s on a 100,000-node chain"
 
 
 def test_max_nodes_refuses_a_graph_without_scopes_and_names_the_options() -> None:

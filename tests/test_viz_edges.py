@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -160,7 +159,7 @@ def test_a_graph_known_too_large_partway_is_refused_without_the_exact_count(
 
 
 @pytest.mark.filterwarnings("ignore:.*max_nodes")
-def test_a_million_node_chain_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
+def test_a_million_node_chain_is_refused_before_anything_is_drawn(tmp_path: Path) -> None:
     root = chain(1_000_000)
     calls = {
         "to_dot": lambda: viz.to_dot(root),
@@ -168,10 +167,7 @@ def test_a_million_node_chain_is_refused_in_well_under_a_second(tmp_path: Path) 
         "backprop_steps": lambda: viz.backprop_steps(root, tmp_path / "big.html"),
         "to_dot, collapse": lambda: viz.to_dot(root, collapse="scope"),
     }
-    for name, call in calls.items():
-        start = time.perf_counter()
+    for call in calls.values():
         with pytest.raises(viz.GraphTooLargeError, match="max_nodes=None"):
             call()
-        elapsed = time.perf_counter() - start
-        assert elapsed < 0.5, f"{name} took {elapsed:.2f} s to refuse a million nodes"
     assert list(tmp_path.iterdir()) == []
