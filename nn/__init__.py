@@ -6,7 +6,7 @@ optimisers, and every module call opens a scope named after the module so that g
 drawings can group nodes by layer.
 """
 
-from . import init, optim
+from . import data, init, optim, utils
 from .layers import Identity, Linear, ReLU, Sigmoid, Tanh
 from .losses import (
     BCELoss,
@@ -38,13 +38,15 @@ from .module import (
     ScalarParameter,
     Sequential,
 )
-from .optim import SGD, Adam
+from .optim import SGD, Adam, AdamW, RMSprop
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
 
 __all__ = [
     "init",
+    "data",
     "optim",
+    "utils",
     "Module",
     "ModuleList",
     "ParameterList",
@@ -81,6 +83,8 @@ __all__ = [
     "NLLLoss",
     "SGD",
     "Adam",
+    "AdamW",
+    "RMSprop",
     "save",
     "load",
 ]
