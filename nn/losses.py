@@ -694,7 +694,11 @@ class _Loss(Module):
 
 
 class _ReducedLoss(_Loss):
-    """A loss with PyTorch's ``reduction`` argument (and the refused legacy pair)."""
+    """A PyTorch loss Module: ``forward`` calls the functional form ``_function`` with the
+    options named in ``_options`` (attributes set by each class's PyTorch signature)."""
+
+    _function: Callable[..., LossResult]
+    _options: tuple[str, ...] = ("reduction",)
 
     def __init__(
         self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
@@ -702,12 +706,19 @@ class _ReducedLoss(_Loss):
         super().__init__()
         self.reduction = _reduction(type(self).__name__, reduction, size_average, reduce)
 
+    def forward(self, input: Prediction, target: Any) -> LossResult:
+        """The functional loss of ``input`` against ``target`` with this module's options."""
+        options = {name: getattr(self, name) for name in self._options}
+        return type(self)._function(input, target, **options)
+
     def extra_repr(self) -> str:
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
 
 
 class _WeightedLoss(_ReducedLoss):
     """A loss that also takes a ``weight``."""
+
+    _options: tuple[str, ...] = ("weight", "reduction")
 
     def __init__(
         self,
@@ -731,21 +742,20 @@ class SquaredErrorLoss(_Loss):
 class MSELoss(_ReducedLoss):
     """``mse_loss`` as a Module (PyTorch's ``nn.MSELoss``)."""
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``mse_loss(input, target, reduction=self.reduction)``."""
-        return mse_loss(input, target, reduction=self.reduction)
+    _function = staticmethod(mse_loss)
 
 
 class L1Loss(_ReducedLoss):
     """``l1_loss`` as a Module (PyTorch's ``nn.L1Loss``)."""
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``l1_loss(input, target, reduction=self.reduction)``."""
-        return l1_loss(input, target, reduction=self.reduction)
+    _function = staticmethod(l1_loss)
 
 
 class SmoothL1Loss(_ReducedLoss):
     """``smooth_l1_loss`` as a Module (PyTorch's ``nn.SmoothL1Loss``)."""
+
+    _function = staticmethod(smooth_l1_loss)
+    _options: tuple[str, ...] = ("reduction", "beta")
 
     def __init__(
         self,
@@ -757,33 +767,29 @@ class SmoothL1Loss(_ReducedLoss):
         super().__init__(size_average, reduce, reduction)
         self.beta = _positive(type(self).__name__, "beta", beta, allow_zero=True)
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``smooth_l1_loss(input, target, reduction=..., beta=...)``."""
-        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
-
 
 class HuberLoss(_ReducedLoss):
     """``huber_loss`` as a Module (PyTorch's ``nn.HuberLoss``)."""
+
+    _function = staticmethod(huber_loss)
+    _options: tuple[str, ...] = ("reduction", "delta")
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
         self.delta = _positive(type(self).__name__, "delta", delta, allow_zero=False)
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``huber_loss(input, target, reduction=..., delta=...)``."""
-        return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
-
 
 class BCELoss(_WeightedLoss):
     """``binary_cross_entropy`` as a Module (PyTorch's ``nn.BCELoss``)."""
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``binary_cross_entropy(input, target, weight=..., reduction=...)``."""
-        return binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+    _function = staticmethod(binary_cross_entropy)
 
 
 class BCEWithLogitsLoss(_WeightedLoss):
     """``binary_cross_entropy_with_logits`` as a Module (PyTorch's ``nn.BCEWithLogitsLoss``)."""
+
+    _function = staticmethod(binary_cross_entropy_with_logits)
+    _options: tuple[str, ...] = ("weight", "reduction", "pos_weight")
 
     def __init__(
         self,
@@ -796,16 +802,12 @@ class BCEWithLogitsLoss(_WeightedLoss):
         super().__init__(weight, size_average, reduce, reduction)
         self.pos_weight = pos_weight
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``binary_cross_entropy_with_logits(input, target, weight=..., reduction=...,
-        pos_weight=...)``."""
-        return binary_cross_entropy_with_logits(
-            input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
-        )
-
 
 class NLLLoss(_WeightedLoss):
     """``nll_loss`` as a Module (PyTorch's ``nn.NLLLoss``)."""
+
+    _function = staticmethod(nll_loss)
+    _options: tuple[str, ...] = ("weight", "ignore_index", "reduction")
 
     def __init__(
         self,
@@ -818,15 +820,12 @@ class NLLLoss(_WeightedLoss):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``nll_loss(input, target, weight=..., ignore_index=..., reduction=...)``."""
-        return nll_loss(
-            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
-        )
 
-
-class CrossEntropyLoss(_WeightedLoss):
+class CrossEntropyLoss(NLLLoss):
     """``cross_entropy`` as a Module (PyTorch's ``nn.CrossEntropyLoss``)."""
+
+    _function = staticmethod(cross_entropy)
+    _options: tuple[str, ...] = ("weight", "ignore_index", "reduction", "label_smoothing")
 
     def __init__(
         self,
@@ -837,18 +836,5 @@ class CrossEntropyLoss(_WeightedLoss):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(weight, size_average, reduce, reduction)
-        self.ignore_index = ignore_index
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
         self.label_smoothing = _check_smoothing(label_smoothing, type(self).__name__)
-
-    def forward(self, input: Prediction, target: Any) -> LossResult:
-        """``cross_entropy(input, target, weight=..., ignore_index=..., reduction=...,
-        label_smoothing=...)``."""
-        return cross_entropy(
-            input,
-            target,
-            self.weight,
-            ignore_index=self.ignore_index,
-            reduction=self.reduction,
-            label_smoothing=self.label_smoothing,
-        )

@@ -79,7 +79,13 @@ class Optimizer:
         items = list(params)
         if not items:
             raise ValueError("optimiser: got an empty list of parameters")
-        groups: list[Any] = items if isinstance(items[0], dict) else [{"params": items}]
+        dicts = [isinstance(item, dict) for item in items]
+        if any(dicts) and not all(dicts):
+            raise TypeError(
+                "optimiser: pass either parameters or parameter groups {'params': [...], "
+                "'lr': ...}, not a mix"
+            )
+        groups: list[Any] = items if dicts[0] else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
 

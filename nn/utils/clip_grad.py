@@ -94,8 +94,9 @@ def clip_grad_norm_(
         )
     # PyTorch multiplies by the clamped coefficient even when it is 1: the same numbers.
     coef = min(max_norm / (total + 1e-6), 1.0)
-    for p, g in pairs:
-        _set(p, g * np.asarray(coef, dtype=np.asarray(g).dtype))
+    with np.errstate(invalid="ignore"):  # inf * 0 when the norm is inf: warned above
+        for p, g in pairs:
+            _set(p, g * np.asarray(coef, dtype=np.asarray(g).dtype))
     return Tensor(np.asarray(total, dtype=dtype))
 
 
