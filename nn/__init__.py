@@ -6,18 +6,27 @@ optimisers, and every module call opens a scope named after the module so that g
 drawings can group nodes by layer.
 """
 
-from . import init, optim
+from . import data, init, optim, utils
 from .layers import Identity, Linear, ReLU, Sigmoid, Tanh
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
     MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
     SquaredErrorLoss,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
+    l1_loss,
     mse,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
     squared_error,
 )
 from .module import (
@@ -29,13 +38,15 @@ from .module import (
     ScalarParameter,
     Sequential,
 )
-from .optim import SGD, Adam
+from .optim import SGD, Adam, AdamW, RMSprop
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
 
 __all__ = [
     "init",
+    "data",
     "optim",
+    "utils",
     "Module",
     "ModuleList",
     "ParameterList",
@@ -61,8 +72,19 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+    "L1Loss",
+    "SmoothL1Loss",
+    "HuberLoss",
+    "NLLLoss",
     "SGD",
     "Adam",
+    "AdamW",
+    "RMSprop",
     "save",
     "load",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "ParameterList",
     "Sequential",
     "LoadResult",
+    "zero_grads",
 ]
 
 
@@ -79,6 +80,20 @@ def _check_name(name: object, what: str) -> str:
 
 def _param_shape(p: Tensor | Value) -> tuple[int, ...]:
     return p.data.shape if isinstance(p, Tensor) else ()
+
+
+def zero_grads(params: Iterable[Tensor | Value], set_to_none: bool = True) -> None:
+    """Each parameter's gradient set to None, or to zero (a fresh zero array of the
+    parameter's shape for a Tensor that has one, 0.0 for a Value). A Value's None gradient
+    reads as 0.0 at the next backward, as a Tensor's does."""
+    for p in params:
+        if set_to_none:
+            p.grad = None
+        elif isinstance(p, Tensor):
+            # A fresh array: the old one may be shared with another node's gradient.
+            p.grad = None if p.grad is None else np.zeros_like(p.data)
+        else:
+            p.grad = 0.0
 
 
 class Module:
@@ -243,10 +258,10 @@ class Module:
         """Every parameter (Tensors and/or Values), each once, in registration order."""
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient (Tensor: None, Value: 0.0)."""
-        for p in self.parameters():
-            p.zero_grad()
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (``grad = None``, as PyTorch's default), or with
+        ``set_to_none=False`` set it to zero (a zero array for a Tensor, 0.0 for a Value)."""
+        zero_grads(self.parameters(), set_to_none)
 
     def train(self: M, mode: bool = True) -> M:
         """Set training mode on this module and all sub-modules; returns self."""

@@ -7,6 +7,10 @@ holding the format's version. Format v2 escapes the characters a zip member name
 ``%XX`` percent escapes of their UTF-8 bytes, so any parameter name round-trips; format
 v1 files (raw names, written by ``np.savez``) still load.
 
+``save`` takes a module or a state dict (``nn.save(model.state_dict(), path)``, as PyTorch);
+``load(path)`` returns the state dict (name -> array) for ``model.load_state_dict``, and
+``load(module, path)`` loads into the module directly.
+
 ``save`` writes to a temporary file beside the destination and renames it over the
 destination (``os.replace`` is atomic), so a crash leaves either the old file or the new
 one, never half of one. ``load`` reads and checks the whole file, then hands it to
@@ -22,10 +26,12 @@ import secrets
 import stat
 import zipfile
 from collections.abc import Mapping
-from typing import IO, Union
+from typing import IO, Any, Union, overload
 from urllib.parse import unquote
 
 import numpy as np
+
+from autograd_core import Tensor, Value
 
 from .module import LoadResult, Module
 
@@ -61,13 +67,44 @@ def _unescape(member: str) -> str:
     return unquote(member, encoding="utf-8", errors="surrogatepass")
 
 
-def save(module: Module, path: PathLike) -> None:
-    """Write ``module.state_dict()`` to ``path`` (an ``.npz`` archive) atomically.
+def _state_of(obj: Any) -> dict[str, np.ndarray]:
+    """A module's state dict, or a given state dict checked: str keys, arrays of numbers."""
+    if isinstance(obj, Module):
+        return obj.state_dict()
+    if not isinstance(obj, Mapping):
+        raise TypeError(
+            f"nn.save: expected a Module or a state dict (name -> array), got "
+            f"{type(obj).__name__}; this format holds arrays only, not arbitrary objects"
+        )
+    state: dict[str, np.ndarray] = {}
+    for key, value in obj.items():
+        if not isinstance(key, str):
+            raise TypeError(f"nn.save: state dict keys must be strings, got {key!r}")
+        if isinstance(value, Mapping) or (
+            isinstance(value, list) and value and isinstance(value[0], Mapping)
+        ):
+            raise TypeError(
+                f"nn.save: entry {key!r} is a nested dict; this format holds a flat dict of "
+                "arrays (a module's state_dict()). An optimiser's or scheduler's state_dict() "
+                "is nested: save it with pickle (it holds only numbers, lists and arrays)"
+            )
+        array = np.asarray(value.data if isinstance(value, (Tensor, Value)) else value)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"nn.save: entry {key!r} has dtype {array.dtype}; only arrays of numbers are stored"
+            )
+        state[key] = array
+    return state
+
+
+def save(obj: Module | Mapping[str, Any], path: PathLike) -> None:
+    """Write a module's ``state_dict()``, or a state dict itself, to ``path`` (an ``.npz``
+    archive) atomically (PyTorch's ``torch.save(model.state_dict(), path)``).
 
     Re-saving keeps the existing file's permission bits; saving through a symbolic link
     replaces the file it points to (the link stays a link).
     """
-    state = module.state_dict()
+    state = _state_of(obj)
     # The file a link points to is the one to replace; renaming over the link would turn
     # it into a plain file and leave its target stale.
     target = os.path.realpath(os.fspath(path))
@@ -105,13 +142,48 @@ def _write(handle: IO[bytes], state: Mapping[str, np.ndarray]) -> None:
                 np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
 
 
-def load(module: Module, path: PathLike, strict: bool = True) -> LoadResult:
-    """Load parameters saved by ``save`` into ``module`` (in place).
+@overload
+def load(f: Module, path: PathLike, strict: bool = True) -> LoadResult: ...
+@overload
+def load(
+    f: PathLike, map_location: str | None = None, *, weights_only: bool = True
+) -> dict[str, np.ndarray]: ...
+def load(f: Any, *args: Any, **kwargs: Any) -> Any:
+    """``load(path)``: the state dict saved at ``path`` (name -> array), for
+    ``model.load_state_dict(nn.load(path))`` as in PyTorch (``map_location`` may be None or
+    "cpu"; ``weights_only`` is always true of this format). ``load(module, path,
+    strict=True)``: load it into ``module`` (in place) and return the skipped keys.
 
     Raises FileNotFoundError for a missing file and ValueError for anything that is not a
-    complete, matching ``save`` archive; in every error case the module is unchanged.
+    complete ``save`` archive (or, loading into a module, one that does not match it); in
+    every error case the module is unchanged.
     """
-    target = os.fspath(path)
+    if isinstance(f, Module):
+        return _load_into(f, *args, **kwargs)
+    return _load_state(f, *args, **kwargs)
+
+
+def _load_into(module: Module, path: PathLike, strict: bool = True) -> LoadResult:
+    return module.load_state_dict(_read_state(os.fspath(path)), strict=strict)
+
+
+def _load_state(
+    path: PathLike, map_location: str | None = None, *, weights_only: bool = True
+) -> dict[str, np.ndarray]:
+    if map_location not in (None, "cpu"):
+        raise ValueError(
+            f"nn.load: map_location={map_location!r}: arrays live in memory here (NumPy, no "
+            "devices); leave it out or pass 'cpu'"
+        )
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"nn.load: expected a path (or a module and a path), got {type(path).__name__}"
+        )
+    return _read_state(os.fspath(path))  # type: ignore[arg-type]
+
+
+def _read_state(target: str) -> dict[str, np.ndarray]:
+    """The state dict in the ``save`` archive at ``target``, checked whole."""
     members = _read(target)
     marker = members.pop(FORMAT_KEY, None)
     version = str(marker) if marker is not None and marker.shape == () else None
@@ -136,7 +208,7 @@ def load(module: Module, path: PathLike, strict: bool = True) -> LoadResult:
                 "does not write (from a newer version?); nothing was loaded"
             )
         state = {_unescape(member): array for member, array in members.items()}
-    return module.load_state_dict(state, strict=strict)
+    return state
 
 
 def _read(target: str) -> dict[str, np.ndarray]:

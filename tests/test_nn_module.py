@@ -94,7 +94,14 @@ def test_zero_grad_resets_tensor_and_value_parameters() -> None:
     assert any(p.grad != 0.0 for p in neuron.parameters())
     model.zero_grad()
     neuron.zero_grad()
+    # PyTorch's default set_to_none=True: None for Values too (the next backward reads 0.0)
     assert all(p.grad is None for p in model.parameters())
+    assert all(p.grad is None for p in neuron.parameters())
+    model(Tensor(np.ones((4, 2)))).sum().backward()
+    neuron([1.0, 2.0]).backward()
+    model.zero_grad(set_to_none=False)
+    neuron.zero_grad(set_to_none=False)
+    assert all(p.grad is not None and not p.grad.any() for p in model.parameters())
     assert all(p.grad == 0.0 for p in neuron.parameters())
 
 
