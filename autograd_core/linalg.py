@@ -160,7 +160,10 @@ def _cumprod_share(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
     axis, t = c, x[0]
     data = t.data if isinstance(t, Tensor) else t
     nodes = isinstance(t, Tensor) or isinstance(g, Tensor)
-    if not nodes and not (data == 0).any():  # the common case, as PyTorch computes it
+    # The common case, as PyTorch computes it, where every running product is a normal
+    # number (a 0, an underflow or an overflow would spoil out / x).
+    magnitude = np.abs(out)
+    if not nodes and np.all((magnitude >= np.finfo(data.dtype).tiny) & (magnitude < np.inf)):
         return _reversed_cumsum(g * out, axis) / t
     # Nodes always take the exact form: differentiating out / x again would cancel two
     # huge terms where x is tiny.

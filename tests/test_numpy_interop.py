@@ -86,8 +86,8 @@ def test_inspecting_functions_see_the_numbers() -> None:
 
 def test_a_function_without_a_rule_raises_naming_it() -> None:
     t = Tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(TypeError, match=r"numpy.cumprod has no derivative rule.*\(t.data\)"):
-        np.cumprod(t)
+    with pytest.raises(TypeError, match=r"numpy.convolve has no derivative rule.*\(t.data\)"):
+        np.convolve(t, t)
     with pytest.raises(TypeError, match="numpy.hypot has no derivative rule"):
         np.hypot(t, t)
     with pytest.raises(TypeError, match=r"numpy.add on a Tensor: the arguments \['out'\]"):
