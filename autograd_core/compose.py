@@ -276,7 +276,9 @@ def outer(a: Tensor, b: Any) -> Tensor:
 def inner(a: Tensor, b: Any) -> Tensor:
     """The sum of products over the last axes, as ``numpy.inner``."""
     b = _as_tensor(b, "inner", a)
-    if a.ndim <= 1 and b.ndim <= 1:
+    if not a.ndim or not b.ndim:
+        return a * b  # a 0-d operand scales the other (NumPy and PyTorch)
+    if a.ndim == 1 and b.ndim == 1:
         return (a * b).sum()
     return a @ b.swapaxes(-1, -2) if b.ndim >= 2 else a @ b
 

@@ -31,26 +31,52 @@ __all__ = ["einsum", "tensordot", "cumsum", "cumprod", "prod", "norm", "linear"]
 
 
 # ------------------------------------------------------------------ einsum
-def _parse(subscripts: str, count: int) -> tuple[list[str], str]:
-    """Operand and output subscripts; the output of the implicit form is the letters used
-    once, in order (NumPy's rule)."""
+def _parse(subscripts: str, ndims: list[int]) -> tuple[list[str], str]:
+    """Operand and output subscripts, with ``...`` spelled out in letters of its own; the
+    output of the implicit form is the broadcast axes, then the letters used once, in
+    order (NumPy's rules)."""
     spec = subscripts.replace(" ", "")
-    if "." in spec:
-        raise ValueError("einsum: '...' is not supported here; name the axes (e.g. 'bij,bjk->bik')")
     inputs, arrow, output = spec.partition("->")
     terms = inputs.split(",")
-    if len(terms) != count:
-        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, got {count}")
+    if len(terms) != len(ndims):
+        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, got {len(ndims)}")
+    spare = iter(c for c in string.ascii_letters if c not in spec)
+    named = [len(t.replace("...", "")) for t in terms]
+    widest = max([n - k for t, n, k in zip(terms, ndims, named) if "..." in t], default=0)
+    broadcast = "".join(next(spare) for _ in range(max(widest, 0)))
+    for k, (term, n) in enumerate(zip(terms, ndims)):
+        if "..." in term:
+            width = n - named[k]
+            if width < 0:
+                raise ValueError(f"einsum: {term!r} names more axes than the shape's {n}")
+            terms[k] = term.replace("...", broadcast[len(broadcast) - width :])
     if not arrow:
         letters = "".join(terms)
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    for term in terms:
-        if len(set(term)) != len(term):
-            raise ValueError(
-                f"einsum: a letter repeated within one operand ({term!r}, a diagonal) is not "
-                "differentiable here; take t.diagonal() first"
-            )
+        once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in broadcast)
+        output = broadcast + "".join(once)
+    output = output.replace("...", broadcast)
+    if "." in "".join(terms) + output:
+        raise ValueError(f"einsum: {subscripts!r}: write the broadcast axes as '...'")
     return terms, output
+
+
+def _without_repeats(term: str, node: Tensor) -> tuple[str, Tensor]:
+    """A letter repeated within one operand (``'ii'``) reads its diagonal: taken first, as a
+    recorded operation, so the contraction itself sees each letter once."""
+    from .compose import diagonal  # compose builds on this module's neighbours
+
+    while len(set(term)) != len(term):
+        ch = next(c for c in term if term.count(c) > 1)
+        p = term.index(ch)
+        q = term.index(ch, p + 1)
+        if node.shape[p] != node.shape[q]:
+            raise ValueError(
+                f"einsum: {ch!r} is repeated over axes of lengths {node.shape[p]} and "
+                f"{node.shape[q]}; a diagonal needs equal lengths"
+            )
+        node = diagonal(node, 0, p, q)  # the diagonal becomes the last axis (NumPy)
+        term = term[:p] + term[p + 1 : q] + term[q + 1 :] + ch
+    return term, node
 
 
 def _share(i: int, terms: list[str], output: str, sizes: dict[str, int]) -> Any:
@@ -78,12 +104,17 @@ def _raw(x: Any) -> Any:
 
 
 def einsum(subscripts: str, *operands: Any) -> Tensor:
-    """Einstein summation (``numpy.einsum``'s explicit and implicit forms, named axes)."""
+    """Einstein summation, as ``numpy.einsum`` and ``torch.einsum``: explicit and implicit
+    forms, ``...`` for broadcast axes, a repeated letter for a diagonal (``'ii->'``)."""
     anchor = next((o for o in operands if isinstance(o, Tensor)), None)
     if anchor is None:
         raise TypeError("einsum: give at least one Tensor operand")
     nodes = tuple(_as_tensor(o, "einsum", anchor) for o in operands)
-    terms, output = _parse(subscripts, len(nodes))
+    terms, output = _parse(subscripts, [n.ndim for n in nodes])
+    if len(set(output)) != len(output):
+        raise ValueError(f"einsum: {subscripts!r} repeats a letter in the output")
+    pairs = [_without_repeats(term, node) for term, node in zip(terms, nodes)]
+    terms, nodes = [t for t, _ in pairs], tuple(n for _, n in pairs)
     sizes: dict[str, int] = {}
     for term, node in zip(terms, nodes):
         if len(term) != node.ndim:

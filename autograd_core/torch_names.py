@@ -53,6 +53,29 @@ def _to(t: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return t if target is None else t.astype(target)
 
 
+def _needs_axes(name: str, axes: int, *operands: Any) -> None:
+    """torch.mm takes matrices and torch.dot vectors; anything else is @'s job."""
+    shapes = [np.shape(getattr(x, "data", x)) for x in operands]
+    if any(len(shape) != axes for shape in shapes):
+        kind = "2-D matrices" if axes == 2 else "1-D vectors"
+        raise ValueError(
+            f"Tensor.{name}: takes {kind} (as torch.{name}), got shapes "
+            f"{' and '.join(str(s) for s in shapes)}; use a @ b (matmul) for other shapes"
+        )
+    if axes == 1 and shapes[0] != shapes[1]:
+        raise ValueError(f"Tensor.dot: vectors of lengths {shapes[0][0]} and {shapes[1][0]}")
+
+
+def _mm(t: Tensor, other: Any) -> Tensor:
+    _needs_axes("mm", 2, t, other)
+    return t @ other
+
+
+def _dot(t: Tensor, other: Any) -> Tensor:
+    _needs_axes("dot", 1, t, other)
+    return t @ other
+
+
 def _fill(t: Tensor, value: float) -> Tensor:
     t[...] = value  # the rules of updates in place
     return t
@@ -70,8 +93,8 @@ _ALIASES: dict[str, Any] = {
     "div": lambda t, other: t / other,
     "neg": lambda t: -t,
     "matmul": lambda t, other: t @ other,
-    "mm": lambda t, other: t @ other,
-    "dot": lambda t, other: t @ other,
+    "mm": _mm,
+    "dot": _dot,
     "eq": lambda t, other: t == other,
     "ne": lambda t, other: t != other,
     "gt": lambda t, other: t > other,

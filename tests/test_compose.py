@@ -150,3 +150,9 @@ def test_triangles_and_diagonal_matrices_keep_infinities_out_of_the_zeros() -> N
 def test_operations_along_an_axis_refuse_a_0d_tensor_clearly(call: Callable[[Tensor], Any]) -> None:
     with pytest.raises(ValueError, match="needs a Tensor with at least one axis"):
         call(Tensor(2.0))
+
+
+def test_inner_with_a_0d_operand_scales_the_other_as_numpy_and_pytorch() -> None:
+    t = Tensor([1.0, 2.0])
+    np.testing.assert_array_equal(ag.inner(t, Tensor(2.0)).data, [2.0, 4.0])
+    np.testing.assert_array_equal(np.inner(Tensor(3.0), t).data, [3.0, 6.0])

@@ -230,3 +230,17 @@ def test_a_users_operation_takes_parameters_with_defaults() -> None:
         assert out.data == 4.0 and v.grad == 4.0
     finally:
         del ag.REGISTRY["test_scaled"]
+
+
+def test_mm_takes_matrices_and_dot_vectors_as_in_pytorch() -> None:
+    a, v = Tensor(np.ones((2, 3))), Tensor(np.arange(3.0))
+    assert a.mm(Tensor(np.ones((3, 4)))).shape == (2, 4)
+    assert v.dot(v).item() == 5.0
+    with pytest.raises(
+        ValueError, match=r"Tensor.mm: takes 2-D matrices.*\(2, 3\) and \(3,\).*a @ b"
+    ):
+        a.mm(v)
+    with pytest.raises(ValueError, match=r"Tensor.dot: takes 1-D vectors.*use a @ b"):
+        a.dot(v)
+    with pytest.raises(ValueError, match="lengths 3 and 2"):
+        v.dot(Tensor([1.0, 2.0]))
