@@ -278,7 +278,7 @@ class Value(GraphNode):
     grad: Any
     label: str | None
     _parents: tuple[Value, ...]
-    _op: _Op
+    _rule: _Op
     _scope: tuple[str, ...]
     _modified: int  # the mutation clock at this node's last in-place update (0: never)
     _born: int  # the mutation clock when this node was computed
