@@ -394,7 +394,7 @@ class Tensor(GraphNode):
     requires_grad: bool
     label: str | None
     _parents: tuple[Tensor, ...]
-    _op: _Op
+    _rule: _Op
     _ctx: Any
     _scope: tuple[str, ...]
     _modified: int  # the mutation clock at this node's last in-place update (0: never)
