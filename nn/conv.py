@@ -76,17 +76,28 @@ def _grouped(g: np.ndarray, groups: int) -> np.ndarray:
 # ------------------------------------------------------------------ as operations
 def _once(rule: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
     """``rule``, computed once per node. The registry asks a rule for one input's share at
-    a time, once for each input; these rules compute all shares together, so the asks that
-    follow for the same node (the same upstream gradient and output) reuse the first
-    answer instead of convolving again. The memory goes when the node's output does."""
-    last: list[Any] = []  # [weak reference to the output's array, to the gradient's, shares]
+    a time, once for each input that needs one; these rules compute all shares together,
+    so the asks that follow for the same node (the same upstream gradient and output)
+    reuse the first answer instead of convolving again. The answer is dropped after the
+    last ask, or when the node's output is freed."""
+    # [weak reference to the output's array, to the gradient's, the shares, asks to come]
+    last: list[Any] = []
+
+    def forget(ref: weakref.ref[Any]) -> None:
+        if last and last[0] is ref:
+            last.clear()
 
     def once(g: Tensor, out: Tensor, *inputs: Tensor, **params: Any) -> tuple[Any, ...]:
-        if last and last[0]() is out.data and last[1]() is g.data:
-            return last[2]  # type: ignore[no-any-return]
-        shares = rule(g, out, *inputs, **params)
-        last[:] = [weakref.ref(out.data, lambda _: last.clear()), weakref.ref(g.data), shares]
-        return shares
+        if not (last and last[0]() is out.data and last[1]() is g.data):
+            # Under create_graph the inputs are the graph's nodes, so the asks to come are
+            # known; otherwise they are constants, and every input may ask.
+            asks = sum(x.requires_grad for x in inputs) if out.requires_grad else len(inputs)
+            shares = rule(g, out, *inputs, **params)
+            last[:] = [weakref.ref(out.data, forget), weakref.ref(g.data), shares, asks]
+        shares, last[3] = last[2], last[3] - 1
+        if last[3] <= 0:
+            last.clear()  # every input has had its share: hold no graph alive
+        return shares  # type: ignore[no-any-return]
 
     return once
 

@@ -11,7 +11,7 @@ import pytest
 from tolerance import BLAS_RTOL
 
 import nn
-from autograd_core import Tensor, manual_seed
+from autograd_core import REGISTRY, Tensor, manual_seed
 from autograd_core.testing import gradcheck, gradgradcheck
 from nn import functional as F
 
@@ -198,6 +198,25 @@ def test_each_input_gets_its_own_gradient_once_per_node() -> None:
     assert gradcheck(
         lambda x, w1, w2: F.conv2d(F.conv2d(x, w1, padding=1), w2), x.data, w1.data, w2.data
     )
+
+
+def test_a_backward_pass_convolves_once_per_gradient(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry asks the rule once per input (x, weight, bias); the transposed
+    # convolution must still run only once per node, with and without create_graph.
+    calls = []
+    op = REGISTRY["conv2d_input_grad"]
+    forward = op.array
+    monkeypatch.setattr(op, "array", lambda *a, **k: calls.append(1) or forward(*a, **k))
+    rng = np.random.default_rng(6)
+    x = Tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
+    w = Tensor(rng.standard_normal((3, 2, 2, 2)), requires_grad=True)
+    b = Tensor(rng.standard_normal(3), requires_grad=True)
+    F.conv2d(x, w, b).sum().backward()
+    assert len(calls) == 1
+    for t in (x, w, b):
+        t.zero_grad()
+    (F.conv2d(x, w, b) ** 2).sum().backward(create_graph=True)
+    assert len(calls) == 2 and isinstance(x.grad, Tensor)
 
 
 def test_unbatched_input_and_float32() -> None:
