@@ -6,7 +6,11 @@ optimisers, and every module call opens a scope named after the module so that g
 drawings can group nodes by layer.
 """
 
-from . import data, init, optim, utils
+from . import data, functional, init, optim, utils
+from .conv import Conv2d
+from .dropout import Dropout
+from .embedding import Embedding
+from .flatten import Flatten
 from .layers import Identity, Linear, ReLU, Sigmoid, Tanh
 from .losses import (
     BCELoss,
@@ -38,11 +42,15 @@ from .module import (
     ScalarParameter,
     Sequential,
 )
+from .normalization import BatchNorm1d, LayerNorm
 from .optim import SGD, Adam, AdamW, RMSprop
+from .pooling import AvgPool2d, MaxPool2d
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
+from .softmax import LogSoftmax, Softmax
 
 __all__ = [
+    "functional",
     "init",
     "data",
     "optim",
@@ -59,6 +67,16 @@ __all__ = [
     "ReLU",
     "Tanh",
     "Identity",
+    "Conv2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "LayerNorm",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Softmax",
+    "LogSoftmax",
     "Neuron",
     "Layer",
     "MLP",

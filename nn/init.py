@@ -10,26 +10,20 @@ draw nothing, so they never shift the stream.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 
-__all__ = ["RNG", "plain", "xavier", "he", "zeros", "weights", "INITIALISERS"]
+__all__ = ["RNG", "plain", "xavier", "he", "zeros", "weights", "INITIALISERS", "uniform", "normal"]
 
 RNG = Union[np.random.Generator, np.random.RandomState, None]
 
 
 def _randn(rng: RNG, out_features: int, in_features: int) -> np.ndarray:
     """Standard normal samples of shape (out, in) from ``rng`` or the global stream."""
-    if rng is None:
-        return np.random.randn(out_features, in_features)
-    if isinstance(rng, np.random.Generator):
-        return rng.standard_normal((out_features, in_features))
-    if isinstance(rng, np.random.RandomState):
-        return rng.randn(out_features, in_features)
-    raise TypeError(
-        f"rng must be None, a numpy.random.Generator or a RandomState, got {type(rng).__name__}"
-    )
+    # standard_normal draws what np.random.randn does from the same stream: the blog's
+    # weights are unchanged.
+    return normal((out_features, in_features), rng)
 
 
 def plain(out_features: int, in_features: int, rng: RNG = None) -> np.ndarray:
@@ -70,3 +64,26 @@ def weights(name: str, out_features: int, in_features: int, rng: RNG = None) -> 
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"{what} must be a positive integer, got {n!r}")
     return initialiser(int(out_features), int(in_features), rng)
+
+
+def uniform(shape: tuple[int, ...], bound: float, rng: RNG = None) -> np.ndarray:
+    """Samples of U(-bound, bound) of ``shape`` from ``rng`` or NumPy's global stream (PyTorch
+    draws convolution weights and biases so, with bound 1/sqrt(fan_in))."""
+    return _stream(rng).uniform(-bound, bound, shape)  # type: ignore[no-any-return]
+
+
+def normal(shape: tuple[int, ...], rng: RNG = None) -> np.ndarray:
+    """Standard normal samples of ``shape`` from ``rng`` or NumPy's global stream (PyTorch
+    draws embeddings so)."""
+    return _stream(rng).standard_normal(shape)  # type: ignore[no-any-return]
+
+
+def _stream(rng: RNG) -> Any:
+    """The object to draw from: NumPy's global stream for None, else ``rng`` itself."""
+    if rng is None:
+        return np.random
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    raise TypeError(
+        f"rng must be None, a numpy.random.Generator or a RandomState, got {type(rng).__name__}"
+    )

@@ -1,7 +1,9 @@
 """``Module``: the base of every layer and network, for Tensor and Value parameters alike.
 
 Assigning a ``Parameter`` (array) or ``ScalarParameter`` (number) to a module attribute
-registers it; assigning a ``Module`` registers a sub-module. As in PyTorch, a registered
+registers it; assigning a ``Module`` registers a sub-module; ``register_buffer`` registers
+a Tensor that is state but not trained (BatchNorm's running statistics), saved in
+``state_dict`` beside the parameters. As in PyTorch, a registered
 parameter's attribute then takes only a parameter (which replaces it in place) or None
 (which empties it): a plain Tensor there is an error, since it would silently stop
 training. Calling a module runs its ``forward`` inside ``autograd_core.scope(name)``, so
@@ -103,6 +105,8 @@ class Module:
 
     _parameters: dict[str, ParameterLike | None]  # None: emptied by ``module.name = None``
     _modules: dict[str, Module]
+    _buffers: dict[str, Tensor | None]  # None: registered but empty (PyTorch allows it)
+    _non_persistent: set[str]  # buffers left out of state_dict
     training: bool
     _scope_name: str
     # True for containers that are never called (ParameterList): their parameters are
@@ -115,6 +119,8 @@ class Module:
         state = self.__dict__
         state["_parameters"] = {}
         state["_modules"] = {}
+        state["_buffers"] = {}
+        state["_non_persistent"] = set()
         state["training"] = True
         state["_scope_name"] = cls.__name__
         return self
@@ -124,9 +130,10 @@ class Module:
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
-        params, modules = self._parameters, self._modules
+        params, modules, buffers = self._parameters, self._modules, self._buffers
         if isinstance(value, (Parameter, ScalarParameter)):
             modules.pop(name, None)
+            buffers.pop(name, None)
             # Assigned in place: a parameter put back (``w -= step`` returns w) or replaced
             # keeps its position in named_parameters, state_dict and optimisers.
             params[name] = value
@@ -136,6 +143,14 @@ class Module:
             if value is not None:
                 raise TypeError(self._not_a_parameter(name, value))
             params[name] = None  # as in PyTorch: the slot stays a parameter slot, now empty
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}.{name} is a registered buffer: assign a Tensor or "
+                    f"None, not {type(value).__name__} (del module.{name} first to keep "
+                    "something else under that name)"
+                )
+            buffers[name] = value
         else:
             if isinstance(value, Module):
                 if value is self:
@@ -170,6 +185,8 @@ class Module:
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent.discard(name)
         object.__delattr__(self, name)
 
     def add_module(self, name: str, module: Module) -> None:
@@ -186,6 +203,29 @@ class Module:
                 f"{type(param).__name__}; wrap it: Parameter(array) or ScalarParameter(x)"
             )
         setattr(self, _check_name(name, "parameter"), param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register ``tensor`` as state that is not trained (running statistics): an
+        attribute, listed by ``buffers()``, saved by ``state_dict()`` unless not
+        ``persistent``, and never given to optimisers."""
+        _check_name(name, "buffer")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: expected a Tensor or None, got {type(tensor).__name__}; "
+                "wrap arrays: Tensor(array)"
+            )
+        if isinstance(tensor, Parameter):
+            raise TypeError(
+                f"register_buffer: {name!r} is a Parameter (trained); use register_parameter"
+            )
+        if name in self.__dict__ and name not in self._buffers:
+            raise KeyError(f"register_buffer: attribute {name!r} already exists")
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, tensor)
 
     def _adopt(self, name: str) -> None:
         """Called when a parent registers this module under ``name``: that is its scope name."""
@@ -258,6 +298,29 @@ class Module:
         """Every parameter (Tensors and/or Values), each once, in registration order."""
         return [p for _, p in self.named_parameters()]
 
+    def named_buffers(self, prefix: str = "") -> list[tuple[str, Tensor]]:
+        """Every buffer (not None) with its dotted name (``"0.running_mean"``), each once."""
+        return [(name, b) for name, b, _ in self._named_buffers(prefix)]
+
+    def buffers(self) -> list[Tensor]:
+        """Every buffer (not None), each once, in registration order."""
+        return [b for _, b in self.named_buffers()]
+
+    def _named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor, bool]]:
+        seen: set[int] = set()
+        for module_name, module in self.named_modules(prefix):
+            for name, b in module._buffers.items():
+                if b is not None and id(b) not in seen:
+                    seen.add(id(b))
+                    dotted = f"{module_name}.{name}" if module_name else name
+                    yield dotted, b, name not in module._non_persistent
+
+    def _named_state(self) -> list[tuple[str, Tensor | Value]]:
+        """What ``state_dict`` holds: the parameters, then the persistent buffers."""
+        state: list[tuple[str, Tensor | Value]] = list(self.named_parameters())
+        state += [(name, b) for name, b, persistent in self._named_buffers() if persistent]
+        return state
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient (``grad = None``, as PyTorch's default), or with
         ``set_to_none=False`` set it to zero (a zero array for a Tensor, 0.0 for a Value)."""
@@ -275,21 +338,23 @@ class Module:
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's data by dotted name (a Value's as a 0-d array)."""
+        """A copy of every parameter's and persistent buffer's data by dotted name (a
+        Value's as a 0-d array)."""
         return {
             name: (p.data.copy() if isinstance(p, Tensor) else np.array(p.data, dtype=np.float64))
-            for name, p in self.named_parameters()
+            for name, p in self._named_state()
         }
 
     def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> LoadResult:
-        """Copy ``state`` into the parameters. Everything is checked before anything changes:
-        with ``strict`` a missing or unexpected key is an error; a wrong shape always is.
+        """Copy ``state`` into the parameters and buffers. Everything is checked before
+        anything changes: with ``strict`` a missing or unexpected key is an error; a wrong
+        shape always is.
         """
         if not hasattr(state, "keys"):
             raise TypeError(
                 f"load_state_dict: expected a dict of arrays, got {type(state).__name__}"
             )
-        own = dict(self.named_parameters())
+        own = dict(self._named_state())
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
         problems: list[str] = []

@@ -1,0 +1,64 @@
+"""The functions behind the layers, under PyTorch's names: ``from nn import functional as F``.
+
+Each layer calls its function here, so a layer and its function are one implementation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core import Tensor, linear, sigmoid, tanh
+from autograd_core import relu as _relu
+
+from .conv import conv2d
+from .dropout import dropout
+from .embedding import embedding
+from .flatten import flatten
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from .normalization import batch_norm, layer_norm
+from .pooling import avg_pool2d, max_pool2d
+from .softmax import log_softmax, softmax
+
+__all__ = [
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "dropout",
+    "linear",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "batch_norm",
+    "layer_norm",
+    "embedding",
+    "flatten",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+]
+
+
+def relu(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002  # PyTorch's name
+    """max(0, x), elementwise."""
+    if inplace:
+        raise ValueError(
+            "relu: inplace=True is not supported (backward needs the input's numbers); "
+            "write x = F.relu(x)"
+        )
+    return _relu(input)  # type: ignore[no-any-return]
