@@ -329,3 +329,16 @@ def test_backprop_steps_refuse_large_graphs(tmp_path: Path) -> None:
         x = -x
     with pytest.raises(viz.GraphTooLargeError, match="max_nodes=None"):
         viz.backprop_steps(x, tmp_path / "big.html")
+
+
+@needs_dot
+def test_shared_names_are_told_apart_by_their_scope() -> None:
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    loss = nn.mse(model(Tensor(np.ones((4, 2)))), Tensor(np.zeros((4, 1))))
+    qualified = sorted(n["q"] for n in viz.explorer(loss).data["nodes"] if "q" in n)
+    assert qualified == ["0.bias", "0.weight", "2.bias", "2.weight"]
+    loss, _ = mlp_loss([2, 1])
+    shown = {n.get("q", n["n"]) for n in viz.explorer(loss).data["nodes"] if n["n"] == "b"}
+    # neurons.1 is found once; neurons.0 twice, so its layer tells them apart.
+    assert shown == {"neurons.1.b", "layers.0.neurons.0.b", "layers.1.neurons.0.b"}

@@ -75,7 +75,7 @@ TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
 
 @dataclass
 class Overlay:
-    """Per-frame changes used by the step-through: grad rows and highlight attributes."""
+    """What the explorer adds to a drawing: rows, ids, classes and highlight attributes."""
 
     name: str
     grad_rows: dict[int, list[str]] = field(default_factory=dict)

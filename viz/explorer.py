@@ -289,6 +289,24 @@ def _encode(x: Any, precision: int) -> Any:
     return out
 
 
+def _qualified(plan: GraphPlan, names: list[str]) -> dict[int, str]:
+    """Names shared by several nodes, told apart by as much of their scope as it takes
+    (``0.weight`` and ``2.weight`` in an ``nn.Sequential``)."""
+    count: dict[str, int] = {}
+    for name in names:
+        count[name] = count.get(name, 0) + 1
+    shared = [i for i, name in enumerate(names) if count[name] > 1 and plan.scopes[i]]
+    out: dict[int, str] = {}
+    for depth in range(1, 1 + max((len(plan.scopes[i]) for i in shared), default=0)):
+        for i in shared:
+            out[i] = ".".join((*(visible(p) for p in plan.scopes[i][-depth:]), names[i]))
+        seen: dict[str, int] = {}
+        for i in shared:
+            seen[out[i]] = seen.get(out[i], 0) + 1
+        shared = [i for i in shared if seen[out[i]] > 1 and len(plan.scopes[i]) > depth]
+    return out
+
+
 def _payload(
     plan: GraphPlan,
     backward: Backward,
@@ -299,15 +317,19 @@ def _payload(
     precision = plan.options.precision
     scope_index = {path: k for k, path in enumerate(scopes)}
     nodes = []
+    names = [display_name(node, i) for i, node in enumerate(plan.order)]
+    qualified = _qualified(plan, names)
     for i, node in enumerate(plan.order):
         entry: dict[str, Any] = {
-            "n": display_name(node, i),
+            "n": names[i],
             "o": visible(node.op),
             "k": plan.kinds[i],
             "s": scope_index.get(plan.scopes[i], -1),
             "d": _encode(node.data, precision),
             "g": receives_grad(node),
         }
+        if i in qualified:
+            entry["q"] = qualified[i]  # the explanations' name; the drawing shows the scope
         if isinstance(node.data, np.ndarray):
             entry["t"] = f"{tuple(node.data.shape)} {node.data.dtype}"
         if not node.parents and not node.label and not entry["g"] and np.size(node.data) == 1:

@@ -142,7 +142,7 @@
     childEdges[p].push(e);
   });
   const isTensor = (i) => isArray(nodes[i].d);
-  const name = (i) => esc(nodes[i].n);
+  const name = (i) => esc(nodes[i].q || nodes[i].n);
   // A number mixed into an expression reads best as the number itself.
   const operand = (i) => (nodes[i].c ? (isArray(nodes[i].d) ? matrix(nodes[i].d) : fmt(num(nodes[i].d), P)) : name(i));
   const roleOf = (c, k) => {
@@ -342,7 +342,7 @@
     li.dataset.node = i;
     li.innerHTML =
       '<div class="row"><span class="toggle"></span><span class="name" title="' + role + '">' +
-      name(i) + '</span><span class="val"></span></div>';
+      esc(nodes[i].n) + '</span><span class="val"></span></div>';
     treeVals.push([li.querySelector(".val"), i]);
     return li;
   }
@@ -531,6 +531,7 @@
         let got;
         if (!nodes[p].g) got = nothingFor(p);
         else if (receives === null) got = "included in the row above (same operand)";
+        else if (local === null) got = scalarHtml(receives) + " (what the rule pushed)";
         else got = scalarHtml(upstream) + " &#215; " + scalarHtml(local) + " = " + scalarHtml(receives);
         text +=
           "<tr><td><b>" + operand(p) + '</b> <span class="role">' + roleOf(i, pos) + "</span></td><td>" +
@@ -652,7 +653,7 @@
       const rows = [];
       for (const i of outputs[k]) {
         const pending = fr.ph === "forward" && born[i] > f;
-        rows.push(name(i).replace(/&amp;/g, "&") + ": " + (pending ? "" : lines(valueAt(i, f)).join(" ")));
+        rows.push((nodes[i].q || nodes[i].n) + ": " + (pending ? "" : lines(valueAt(i, f)).join(" ")));
         if (nodes[i].g) rows.push("  grad " + (grads ? lines(grads[i]).join(" ") : ""));
       }
       box.valueRows.forEach((el, r) => (el.textContent = (rows[r] || "").replace(/ /g, NB)));
