@@ -107,8 +107,8 @@ def explorer(
     returned ``Explorer`` displays inline (``height`` pixels tall, as wide as the cell).
     ``grad`` seeds a non-scalar root, as in ``backward``. Needs Graphviz's ``dot``.
     """
-    return _build(root, "explorer", grad, lr, params, show_data, rankdir, precision, clusters,
-                  max_nodes, title, height)  # fmt: skip
+    options = (grad, lr, params, show_data, rankdir, precision, clusters, max_nodes, title)
+    return _build(root, "explorer", *options, height)
 
 
 def backprop_steps(
@@ -128,9 +128,8 @@ def backprop_steps(
     """Write the ``explorer`` page of the graph ending at ``root`` to ``path`` (one
     self-contained HTML file, no network needed) and return it as a ``Path``; the options
     are ``explorer``'s."""
-    page = _build(root, "backprop_steps", grad, lr, params, show_data, rankdir, precision,
-                  clusters, max_nodes, title, 640)  # fmt: skip
-    return page.save(path)
+    options = (grad, lr, params, show_data, rankdir, precision, clusters, max_nodes, title)
+    return _build(root, "backprop_steps", *options, 640).save(path)
 
 
 def _build(
