@@ -548,75 +548,7 @@ def test_graphviz_is_imported_only_by_viz() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
-# ---------------------------------------------------------------------- step-through
-def engine_steps(root: Any) -> list[Any]:
-    """The nodes the engine's backward pass processes, in its order."""
-    return [node for node in reversed(topological_order(root)) if node.parents]
-
-
-@needs_dot
-def test_backprop_steps_writes_one_self_contained_page(tmp_path: Path) -> None:
-    g = or_gate_neuron()
-    before = {name: v.grad for name, v in g.items()}
-    page = viz.backprop_steps(g["loss"], tmp_path / "out" / "steps.html")
-    assert page == tmp_path / "out" / "steps.html"
-    text = page.read_text(encoding="utf-8")
-    assert {name: v.grad for name, v in g.items()} == before  # gradients left as they were
-    # Nothing to fetch: no external scripts, styles, images or links.
-    assert re.findall(r'(?:src|href)\s*=\s*"(?!#|data:)', text) == []
-    assert "<script src" not in text and "@import" not in text
-    frames = re.findall(r'<section class="frame" id="frame-(\d+)"', text)
-    assert len(frames) == 1 + len(engine_steps(g["loss"]))
-    assert text.count("<svg") == len(frames)
-    for word in ('id="prev"', 'id="next"', 'id="slider"', 'type="range"'):
-        assert word in text
-    # Every frame is drawn with one layout, so stepping does not make the picture jump.
-    assert len(set(re.findall(r'viewBox="([^"]*)"', text))) == 1
-    # Ids are unique across the inline SVGs.
-    ids = re.findall(r'\bid="([^"]+)"', text)
-    assert len(ids) == len(set(ids))
-
-
-@needs_dot
-def test_backprop_steps_follow_the_engine_order_with_the_blogs_numbers(tmp_path: Path) -> None:
-    g = or_gate_neuron()
-    text = viz.backprop_steps(g["loss"], tmp_path / "steps.html").read_text(encoding="utf-8")
-    headings = [text_of(h) for h in re.findall(r"<h2>(.*?)</h2>", text)]
-    order = engine_steps(g["loss"])
-    plan = GraphPlan(g["loss"], Options())
-    names = [node.label or f"n{plan.index[id(node)]}" for node in order]
-    assert headings[0] == f"Step 0 of {len(order)}: seed the output"
-    assert [re.search(r"node (\S+)", h).group(1) for h in headings[1:]] == names  # type: ignore[union-attr]
-    # The sigmoid step: upstream 0.5 (from the loss), local 0.25, so z receives 0.125.
-    k = names.index("ŷ") + 1
-    section = re.findall(r'<section class="frame".*?</section>', text, re.S)[k]
-    explain = text_of(section.split('<div class="svgbox">')[0])
-    assert "∂loss/∂ŷ = 0.5" in explain
-    assert "z 0.25 0.5 × 0.25 = 0.125 0.125" in explain
-    # The step of a node with a constant parent says the constant receives nothing.
-    assert "nothing (a constant needs no gradient)" in text
-
-
-@needs_dot
-def test_backprop_steps_on_a_tensor_graph(tmp_path: Path) -> None:
-    w = Tensor(np.array([[0.1, 0.6]]), requires_grad=True, label="W")
-    x = Tensor(np.array([[0.0], [1.0]]), label="X")
-    b = Tensor(np.zeros((1, 1)), requires_grad=True, label="b")
-    cost = ((w @ x + b).sigmoid() ** 2).sum()
-    cost.label = "cost"
-    text = viz.backprop_steps(cost, tmp_path / "tensor.html").read_text(encoding="utf-8")
-    assert text.count("<svg") == 1 + len(engine_steps(cost))
-    assert "rule of <code>matmul</code>" in text
-    assert w.grad is None  # left as it was: no backward was called
-    outer = x @ w  # (2, 2): a non-scalar root needs an explicit seed, as in backward()
-    with pytest.raises(RuntimeError, match="pass grad="):
-        viz.backprop_steps(outer, tmp_path / "nonscalar.html")
-    viz.backprop_steps(outer, tmp_path / "seeded.html", grad=np.ones((2, 2)))
-
-
-def test_backprop_steps_refuse_large_graphs(tmp_path: Path) -> None:
-    with pytest.raises(viz.GraphTooLargeError, match="max_nodes=None"):
-        viz.backprop_steps(chain(300), tmp_path / "big.html")
+# The step-through explorer (viz.explorer, backprop_steps): test_viz_explorer.py.
 
 
 def test_edge_labels_stay_right_when_a_first_edge_leaves_a_collapsed_scope() -> None:

@@ -1,4 +1,4 @@
-"""Views of a computation graph: DOT text, image files and a backpropagation step-through.
+"""Views of a computation graph: DOT text, image files and a step-through explorer.
 
 - ``to_dot(root, **options)`` gives a ``graphviz.Digraph``; ``.source`` is the DOT text and
   needs no Graphviz program. In Jupyter, a ``Digraph`` as the last expression of a cell
@@ -7,7 +7,9 @@
       viz.to_dot(loss, edge_labels="local_grad")   # last line of a cell: drawn inline
 
 - ``render(root, "out/graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``.
-- ``backprop_steps(root, "steps.html")`` writes a page stepping through the backward pass.
+- ``explorer(root, lr=0.1)`` steps through the forward pass, the backward pass and one
+  gradient-descent update; in a notebook it displays inline, and
+  ``backprop_steps(root, "steps.html")`` writes the same page to a file.
 
 Without the ``dot`` program, drawing raises ``GraphvizNotFoundError`` (which says how to
 install it); DOT output still works. Works the same for ``Value`` and ``Tensor`` graphs.
@@ -15,12 +17,14 @@ install it); DOT output still works. Works the same for ``Value`` and ``Tensor``
 
 from .dot import to_dot
 from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
+from .explorer import Explorer, backprop_steps, explorer
 from .render import render
-from .steps import backprop_steps
 
 __all__ = [
     "to_dot",
     "render",
+    "explorer",
+    "Explorer",
     "backprop_steps",
     "GraphvizNotFoundError",
     "GraphvizFailedError",

@@ -75,7 +75,7 @@ TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
 
 @dataclass
 class Overlay:
-    """Per-frame changes used by the step-through: grad rows and highlight attributes."""
+    """What the explorer adds to a drawing: rows, ids, classes and highlight attributes."""
 
     name: str
     grad_rows: dict[int, list[str]] = field(default_factory=dict)
@@ -83,6 +83,9 @@ class Overlay:
     node_attrs: dict[int, dict[str, str]] = field(default_factory=dict)
     edge_attrs: dict[int, dict[str, str]] = field(default_factory=dict)
     fontname: str = "Courier"
+    # Rows that replace a node's data rows, and an id per scope's cluster (viz.explorer).
+    data_rows: dict[int, list[str]] = field(default_factory=dict)
+    cluster_ids: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def _attrs(attrs: dict[str, str]) -> str:
@@ -154,7 +157,7 @@ def build_digraph(plan: GraphPlan, overlay: Overlay | None = None) -> graphviz.D
     for g, stmt in enumerate(_group_stmts(plan)):
         path = plan.groups[g][:-1] if clusters else ()
         content.setdefault(path, []).append(stmt)
-    body = _nest(content)
+    body = _nest(content, overlay.cluster_ids if overlay is not None else {})
     body += _edge_stmts(plan, overlay)
     if opts.legend:
         body += _legend(plan)
@@ -221,12 +224,15 @@ def _node_stmt(plan: GraphPlan, i: int, overlay: Overlay | None) -> str:
     if isinstance(data, np.ndarray):
         rows.append(_esc(f"{shape_text(node)} {data.dtype}"))
     if opts.show_data:
-        data_rows, bad = rows_html(data, "data ", precision)
-        rows += data_rows
+        if overlay is not None and i in overlay.data_rows:
+            rows += overlay.data_rows[i]
+        else:
+            data_rows, bad = rows_html(data, "data ", precision)
+            rows += data_rows
     # Constants never receive a gradient: a grad row would only ever say 0.
     if opts.show_grad and not (kind == "input" and getattr(node, "is_constant", False)):
-        if overlay is not None and i in overlay.grad_rows:
-            rows += overlay.grad_rows[i]
+        if overlay is not None:
+            rows += overlay.grad_rows.get(i, [])
             bad = bad or i in overlay.bad
         else:
             grad = node.grad
@@ -336,8 +342,9 @@ def _edge_label(child: Any, local: tuple[Any, ...], k: int, precision: int) -> s
     return f"<{_esc(child.op)}>"
 
 
-def _nest(content: dict[tuple[str, ...], list[str]]) -> list[str]:
-    """Statements grouped into nested clusters, one per scope path (no recursion)."""
+def _nest(content: dict[tuple[str, ...], list[str]], ids: dict[tuple[str, ...], str]) -> list[str]:
+    """Statements grouped into nested clusters, one per scope path (no recursion); a path in
+    ``ids`` gives its cluster that id in the drawing."""
     lines = [f"\t{stmt}" for stmt in content.get((), [])]
     rank: dict[tuple[str, ...], int] = {}
     for path in content:
@@ -353,7 +360,8 @@ def _nest(content: dict[tuple[str, ...], list[str]]) -> list[str]:
         indent = "\t" * (len(open_paths) + 1)
         inner = indent + "\t"
         lines.append(f"{indent}subgraph cluster_{rank[path]} {{\n")
-        lines.append(f"{inner}graph [label=<{_esc(path[-1])}> {CLUSTER_ATTRS}]\n")
+        cluster_id = f' id="{ids[path]}"' if path in ids else ""
+        lines.append(f"{inner}graph [label=<{_esc(path[-1])}> {CLUSTER_ATTRS}{cluster_id}]\n")
         lines.extend(inner + stmt for stmt in content.get(path, []))
         open_paths.append(path)
     while open_paths:

@@ -89,8 +89,8 @@ class GroupSummary:
 class GraphPlan:
     """The graph as it will be drawn: nodes in traversal order, kinds, edges, scopes, groups.
 
-    Built once per graph; ``viz.dot.build_digraph`` turns it into DOT, once per frame for
-    the step-through, reusing the walk.
+    Built once per graph; ``viz.dot.build_digraph`` turns it into DOT (the explorer also
+    reads its order, edges and scopes), reusing the walk.
     """
 
     def __init__(
