@@ -29,15 +29,34 @@ Operand = Union["Value", int, float]
 Push = Callable[["Value", bool, bool], None]
 
 
-class _Op:
+class _Op(str):
     """One scalar operation: its name, its local-gradient rules (floats, Values) and
     ``backprop``, which adds upstream x local into the parents' gradients.
 
     ``backprop`` defaults to the generic loop over ``local``; the hottest operations pass a
     hand-unrolled one (a third of the time of a training step is spent here).
+
+    It is also a ``str``, micrograd's ``Value._op``: the operation's name (``'+'``, ``'*'``,
+    ``'relu'``), '' for a node made by no operation (leaves and constants, which micrograd
+    makes as leaves too), so code written for micrograd (``if v._op:``, ``name + v._op``)
+    reads our nodes unchanged. Nodes hold a reference to the shared record, nothing more.
     """
 
-    __slots__ = ("name", "local", "graph_local", "backprop")
+    # A str subclass cannot have slots; the few records (one per operation) keep a __dict__.
+    name: str
+    local: Callable[[Value], tuple[float, ...]]
+    graph_local: Callable[[Value], tuple[Value, ...]]
+    backprop: Push
+
+    def __new__(
+        cls,
+        name: str,
+        local: Callable[[Value], tuple[float, ...]],
+        graph_local: Callable[[Value], tuple[Value, ...]],
+        backprop: Push | None = None,
+        text: str | None = None,
+    ) -> _Op:
+        return super().__new__(cls, name if text is None else text)
 
     def __init__(
         self,
@@ -45,6 +64,7 @@ class _Op:
         local: Callable[[Value], tuple[float, ...]],
         graph_local: Callable[[Value], tuple[Value, ...]],
         backprop: Push | None = None,
+        text: str | None = None,
     ) -> None:
         self.name = name
         self.local = local
@@ -113,7 +133,7 @@ def _no_locals(node: Value) -> tuple[Any, ...]:
 
 
 LEAF = _Op("", _no_locals, _no_locals)
-CONST = _Op("const", _no_locals, _no_locals)
+CONST = _Op("const", _no_locals, _no_locals, text="")  # micrograd: a leaf, _op ''
 
 _new = object.__new__
 
@@ -305,6 +325,13 @@ class Value(GraphNode):
                 f"Value(data): data must be a real number, got {type(data).__name__} "
                 f"({data!r}); for arrays use Tensor"
             )
+        if label is not None and not isinstance(label, str):
+            # micrograd's Value(data, _children, _op) makes a node by hand; here operations do.
+            raise TypeError(
+                f"Value(data, label): label must be a string, got {type(label).__name__}; "
+                "nodes with parents come from operations (a new one: autograd_core."
+                "differentiable), not from Value(data, children, op) as in micrograd"
+            )
         self.data = float(data)
         self.grad = 0.0
         self.label = label
@@ -313,6 +340,11 @@ class Value(GraphNode):
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (``parents`` keeps their order)."""
+        return set(self._parents)
+
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d self / d parent for each parent, in order (the numbers on the blog's edges)."""
