@@ -6,23 +6,35 @@
 
       viz.to_dot(loss, edge_labels="local_grad")   # last line of a cell: drawn inline
 
+- ``draw_dot(root, format="svg", rankdir="LR")`` is micrograd's notebook helper: ``to_dot``
+  set to render as ``format``.
 - ``render(root, "out/graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``.
 - ``backprop_steps(root, "steps.html")`` writes a page stepping through the backward pass.
 
 Without the ``dot`` program, drawing raises ``GraphvizNotFoundError`` (which says how to
-install it); DOT output still works. Works the same for ``Value`` and ``Tensor`` graphs.
+install it); DOT output still works. The graphs are built with the ``graphviz`` Python
+package, imported on first use: ``import viz`` works without it, and the functions that
+need it raise ``GraphvizPackageNotFoundError`` saying how to install it. Works the same for
+``Value`` and ``Tensor`` graphs.
 """
 
-from .dot import to_dot
-from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
+from .dot import draw_dot, to_dot
+from .errors import (
+    GraphTooLargeError,
+    GraphvizFailedError,
+    GraphvizNotFoundError,
+    GraphvizPackageNotFoundError,
+)
 from .render import render
 from .steps import backprop_steps
 
 __all__ = [
     "to_dot",
+    "draw_dot",
     "render",
     "backprop_steps",
     "GraphvizNotFoundError",
     "GraphvizFailedError",
     "GraphTooLargeError",
+    "GraphvizPackageNotFoundError",
 ]
