@@ -40,16 +40,15 @@ def _activation(activation: Activation, nonlin: bool | None, where: str) -> str 
     if isinstance(activation, bool):  # micrograd's positional Neuron(nin, False)
         if nonlin is not None:
             raise TypeError(f"{where}: nonlin given twice (by position and by name)")
-        nonlin = activation
-    elif nonlin is not None:
-        if activation != "relu":
-            raise TypeError(
-                f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, "
-                "not both (nonlin=True is activation='relu', nonlin=False is activation=None)"
-            )
-    if nonlin is not None:
-        return "relu" if nonlin else None
-    return check_activation(activation)
+        return "relu" if activation else None
+    if nonlin is None:
+        return check_activation(activation)
+    if activation != "relu":
+        raise TypeError(
+            f"{where}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, "
+            "not both (nonlin=True is activation='relu', nonlin=False is activation=None)"
+        )
+    return "relu" if nonlin else None
 
 
 def _positive(n: object, what: str, where: str) -> int:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._graphviz import graphviz_package
-
 from .describe import (
     BAD_COLOR,
     format_number,

@@ -17,6 +17,7 @@ from typing import Any
 import nn as _nn
 from nn.init import RNG
 from nn.module import Module, ModuleList
+from nn.scalar import _positive
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
 
@@ -53,6 +54,7 @@ class Layer(_nn.Layer):
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         # nn.Layer.__init__ would build nn.Neurons; micrograd's are built here instead.
         Module.__init__(self)
+        _positive(nout, "nout", "Layer")
         self.neurons: ModuleList[Neuron] = ModuleList(  # type: ignore[assignment]
             Neuron(nin, **kwargs) for _ in range(nout)
         )
