@@ -7,7 +7,10 @@ node types, with PyTorch's rules.
 - With grad mode on, a leaf that requires a gradient refuses (as PyTorch): updating it
   would cut it from the graph it feeds.
 - With grad mode on, a computed node (``loss += term``) becomes the new result in place,
-  and a fresh node takes its old place in the graph, so the graph stays right.
+  and a fresh node takes its old place in the graph, so the graph stays right. The
+  operand may be computed from the node itself (``c += c * 2``, as micrograd's tests
+  write): its nodes then read the fresh node, the numbers before the update, as PyTorch's
+  graph keeps the version each operation read.
 - A node stamps the mutation clock when it is created; an in-place update stamps the
   updated node. Backward checks, at each node, that neither it nor its operands were
   updated after it was created: their numbers (which its rule reads) would be the new
@@ -48,7 +51,9 @@ def update_in_place(node: Any, other: Any, symbol: str, method: str | Callable[.
     if recording:
         # A new node takes the old one's place in the graph built so far; ``node`` itself
         # becomes the result. Nodes that used the old ``node`` see the stamp below.
-        result = out_of_place(node._moved(), other)
+        old = node._moved()
+        result = out_of_place(old, other)
+        _read_old(result, node, old)
         node._become(result, symbol)
     else:
         node._assign(out_of_place(node, other), symbol)
@@ -56,6 +61,26 @@ def update_in_place(node: Any, other: Any, symbol: str, method: str | Callable[.
     if recording:
         node._born = CLOCK[0]  # a new node: it was computed from the updated numbers
     return node
+
+
+def _read_old(result: Any, node: Any, old: Any) -> None:
+    """Point the nodes of ``result``'s graph that read ``node`` (``c + 1`` in ``c += c + 1``)
+    at ``old``, its numbers before the update: ``node`` is about to become ``result``, and
+    left as it is the graph would have a cycle. Only nodes computed since ``node`` was
+    (their clock stamp is not older) can have read it, so the walk stops at older nodes,
+    at leaves, and at ``old``, whose graph is the one from before."""
+    born = node._born
+    stack = [result]
+    seen = {id(result), id(node), id(old)}
+    while stack:
+        current = stack.pop()
+        parents = current._parents
+        if any(p is node for p in parents):
+            current._parents = tuple(old if p is node else p for p in parents)
+        for p in parents:
+            if id(p) not in seen and p._parents and p._born >= born:
+                seen.add(id(p))
+                stack.append(p)
 
 
 def mark_updated(node: Any) -> None:

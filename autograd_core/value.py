@@ -305,6 +305,13 @@ class Value(GraphNode):
                 f"Value(data): data must be a real number, got {type(data).__name__} "
                 f"({data!r}); for arrays use Tensor"
             )
+        if label is not None and not isinstance(label, str):
+            # micrograd's Value(data, _children, _op) makes a node by hand; here operations do.
+            raise TypeError(
+                f"Value(data, label): label must be a string, got {type(label).__name__}; "
+                "nodes with parents come from operations (a new one: autograd_core."
+                "differentiable), not from Value(data, children, op) as in micrograd"
+            )
         self.data = float(data)
         self.grad = 0.0
         self.label = label
@@ -313,6 +320,18 @@ class Value(GraphNode):
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (``parents`` keeps their order)."""
+        return set(self._parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for the operation that made this node: ``'+'``, ``'*'``,
+        ``'relu'``; ``''`` for a leaf or a constant (micrograd makes both as leaves)."""
+        rule = self._rule
+        return "" if rule is CONST else rule.name
+
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d self / d parent for each parent, in order (the numbers on the blog's edges)."""

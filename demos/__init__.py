@@ -1,5 +1,6 @@
 """Every example of the seed blog ("Nothing but NumPy") and the geometric-intuition notebook,
-reproduced on our engine with the blog's figures beside ours, plots and graph images.
+and micrograd's demo, reproduced on our engine with their figures beside ours, plots and
+graph images. They run from the checkout; the installed package holds only the library.
 
 Run ``python -m demos`` (all), ``python -m demos NAME`` (one), ``--list``, ``--out DIR``,
 ``--no-plots``. From Python: ``demos.run("or_gate", out="demo-output")`` returns a

@@ -16,7 +16,7 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m demos",
-        description="Run the seed blog's and notebook's examples on our engine: the blog's "
+        description="Run the seed blog's and notebooks' examples on our engine: the blog's "
         "figures beside ours, learning curves, decision boundaries and graph images.",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all)")
@@ -41,7 +41,8 @@ def _summary(results: list[DemoResult], out: Path, plots: bool, seconds: float) 
     print()
     print(
         f"== {len(results)} demo(s) in {seconds:.1f} s: {len(rows) - len(differ)} of {len(rows)} "
-        "figures stated by the blog agree with ours"
+        "figures stated by the seed documents (the blog, the notebook, micrograd's demo) agree "
+        "with ours"
     )
     for name, row in differ:
         how = f" ({row.tolerance})" if row.tolerance else ""

@@ -79,7 +79,7 @@ def _importable(module: str) -> bool:
 def _cached_tools(path_env: str | None) -> Tools:
     return Tools(
         matplotlib=_importable("matplotlib"),
-        viz=_importable("viz"),
+        viz=_importable("graphviz"),  # viz imports it only when drawing
         dot=shutil.which("dot") is not None,
     )
 

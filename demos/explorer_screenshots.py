@@ -31,8 +31,8 @@ __all__ = ["main", "page_screenshots", "notebook_screenshot", "run_notebook"]
 WINDOW = (1400, 640)
 NOTEBOOK_CELLS = [
     "import numpy as np\nimport nn, viz",
-    "np.random.seed(3)\nmodel = nn.MLP(2, [3, 1])   # the blog's 2-3-1 network\n"
-    "loss = nn.squared_error(model([1.0, 0.0])[0], 1.0)\nloss.label = 'loss'",
+    "np.random.seed(3)\nmodel = nn.MLP(2, [3, 1], 'sigmoid', 'sigmoid')  # the blog's 2-3-1\n"
+    "loss = nn.squared_error(model([1.0, 0.0]), 1.0)\nloss.label = 'loss'",
     "viz.explorer(loss, params=model.parameters(), lr=0.5, height=600)",
 ]
 

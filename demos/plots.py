@@ -11,7 +11,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["learning_curve", "decision_boundary", "scatter_classes", "predict_grid"]
+__all__ = [
+    "learning_curve",
+    "decision_boundary",
+    "score_regions",
+    "scatter_classes",
+    "predict_grid",
+]
 
 RED = "#d62728"
 GREEN = "#2ca02c"
@@ -38,10 +44,12 @@ def predict_grid(
     predict: Callable[[np.ndarray], np.ndarray],
     lim: tuple[float, float] = (-0.5, 1.5),
     steps: int = 200,
+    ylim: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Evaluate ``predict`` (rows of (x1, x2) -> probabilities) on a square grid."""
-    axis = np.linspace(lim[0], lim[1], steps)
-    xx, yy = np.meshgrid(axis, axis)
+    """Evaluate ``predict`` (rows of (x1, x2) -> numbers) on a grid over ``lim`` (and
+    ``ylim`` for x2, by default the same)."""
+    ylim = lim if ylim is None else ylim
+    xx, yy = np.meshgrid(np.linspace(*lim, steps), np.linspace(*ylim, steps))
     grid = np.column_stack([xx.ravel(), yy.ravel()])
     zz = np.asarray(predict(grid), dtype=float).reshape(xx.shape)
     return xx, yy, zz
@@ -69,3 +77,27 @@ def decision_boundary(
     ax.set_title(title)
     ax.set_aspect("equal")
     ax.grid(True, alpha=0.3)
+
+
+def score_regions(
+    ax: Any,
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    title: str,
+    steps: int = 45,
+) -> None:
+    """micrograd's picture: the plane coloured by the sign of the score, the boundary where
+    it is 0, and the points coloured by their label (-1 or 1), one unit around the data."""
+    lim = (X[:, 0].min() - 1, X[:, 0].max() + 1)
+    ylim = (X[:, 1].min() - 1, X[:, 1].max() + 1)
+    xx, yy, zz = predict_grid(predict, lim, steps, ylim)
+    ax.contourf(xx, yy, zz > 0, levels=[-0.5, 0.5, 1.5], cmap="Spectral", alpha=0.8)
+    ax.contour(xx, yy, zz, levels=[0.0], colors="black", linewidths=1.5)
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap="Spectral", edgecolors="black", linewidths=0.5)
+    ax.set_xlim(*lim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title)
+    ax.set_aspect("equal")

@@ -12,6 +12,7 @@ from . import (
     hand_calculation,
     learning_rate,
     linear_regression,
+    moons,
     or_gate,
     relu_fit,
     xor_feature_cross,
@@ -43,6 +44,7 @@ DEMOS: dict[str, Demo] = {
         learning_rate,
         linear_regression,
         relu_fit,
+        moons,
     )
 }
 

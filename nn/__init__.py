@@ -3,7 +3,7 @@
 One ``Module`` system serves array networks (``Linear`` on ``Tensor``s) and scalar ones
 (``Neuron``/``Layer``/``MLP`` on ``Value``s); both train with the same losses and
 optimisers, and every module call opens a scope named after the module so that graph
-drawings can group nodes by layer.
+drawings can group nodes by layer. ``nn.micrograd`` is micrograd's API on the same engine.
 """
 
 from . import data, functional, init, optim, utils

@@ -291,6 +291,32 @@ def test_accumulating_a_loss_in_place_is_recorded(make: Callable[[float], object
 
 
 @pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
+def test_an_update_computed_from_the_node_itself_uses_its_old_numbers(
+    make: Callable[[float], object],
+) -> None:
+    # micrograd's test_engine writes c += c + 1; PyTorch allows it on a computed node.
+    x = make(0.5)
+    c = x * 2  # type: ignore[operator]
+    alias = c
+    c += c * 3 + c.exp()  # type: ignore[operator]
+    c *= c  # type: ignore[operator]
+    assert c is alias
+    (c.sum() if isinstance(c, Tensor) else c).backward()
+    # PyTorch 2.13, float64, written out of place (c = c + (c * 3 + c.exp()); c = c * c):
+    assert num(c) == pytest.approx(45.135310726603, rel=1e-14)
+    assert num(x.grad) == pytest.approx(180.54124290641204, rel=1e-14)  # type: ignore[attr-defined]
+
+
+def test_a_node_read_before_an_update_outside_the_operand_still_refuses() -> None:
+    x = Value(0.5)
+    c = x * 2
+    q = c * 3  # reads c, but is not part of the update below
+    c += 1.0
+    with pytest.raises(RuntimeError, match="operand 0 of Value '\\*' was updated in place"):
+        (q + c).backward()
+
+
+@pytest.mark.parametrize("make", [Value, lambda x: Tensor([x], requires_grad=True)])
 def test_backward_after_an_input_was_updated_in_place_names_the_node(
     make: Callable[[float], object],
 ) -> None:

@@ -53,6 +53,7 @@ PLOTS = {
     "learning_rate": {"steps"},
     "linear_regression": {"fit"},
     "relu_fit": {"fit"},
+    "moons": {"learning_curve", "decision_boundary"},
 }
 GRAPHS = {name: set() for name in PLOTS} | {
     "hand_calculation": {"graph_before", "graph_after"},
@@ -205,6 +206,55 @@ def test_relu_fit_bends_where_linear_neurons_cannot(run: Run) -> None:
     assert v["relu_mse"] < 0.25
     assert v["relu_mse"] < v["linear_mse"] / 5
     assert all(-5 < kink < 5 for kink in v["relu_kinks"])
+
+
+def test_moons_reproduces_micrograds_demo_log(run: Run) -> None:
+    v = values(run, "moons")
+    assert v["parameters"] == 337
+    assert len(v["losses"]) == 100
+    # micrograd's demo.ipynb prints these (its committed outputs); Python-float arithmetic
+    # in another summation order agrees to about 1e-16 relative.
+    assert v["losses"][0] == pytest.approx(0.8958441028683222, rel=1e-9)
+    assert v["losses"][1] == pytest.approx(1.7235905336972022, rel=1e-9)
+    assert v["losses"][67] == pytest.approx(0.013994365546208731, rel=1e-9)
+    assert v["losses"][99] == pytest.approx(0.010978370135492717, rel=1e-9)
+    assert v["accuracies"][0] == 50.0 and v["accuracies"][1] == 81.0
+    assert v["accuracies"][99] == 100.0 and v["final_accuracy"] == 100.0
+    assert v["final_loss"] < v["losses"][99]
+
+
+def test_moons_are_scikit_learns_numbers() -> None:
+    from demos.moons import make_moons
+
+    np.random.seed(1337)
+    X, y = make_moons(100, 0.1)
+    # scikit-learn 1.9.1: np.random.seed(1337); make_moons(n_samples=100, noise=0.1)
+    expected = [
+        [1.1221146075409685, 0.08147717341718697],
+        [-0.8188294130836691, 0.058790063907949996],
+        [0.12108297264758441, 1.0655522522437006],
+    ]
+    assert X.shape == (100, 2) and y.dtype.kind == "i"
+    np.testing.assert_allclose(X[[0, 1, 99]], expected, rtol=1e-12)  # cos/sin: CPU ulps
+    assert y[:10].tolist() == [0, 0, 1, 0, 1, 1, 1, 1, 1, 0] and y.sum() == 50
+    X2, y2 = make_moons(7, 0.0, rng=np.random.default_rng(0))
+    assert sorted(y2.tolist()) == [0, 0, 0, 1, 1, 1, 1]  # the inner moon takes the odd one
+    outer, inner = X2[y2 == 0], X2[y2 == 1] - [1.0, 0.5]
+    np.testing.assert_allclose(np.hypot(*outer.T), 1.0)  # no noise: on the unit circles
+    np.testing.assert_allclose(np.hypot(*inner.T), 1.0)
+    assert (outer[:, 1] >= 0).all() and (inner[:, 1] <= 1e-12).all()
+
+
+def test_moons_match_scikit_learn_where_it_is_installed() -> None:
+    datasets = pytest.importorskip("sklearn.datasets", reason="scikit-learn is not installed")
+    from demos.moons import make_moons
+
+    for seed, n, noise in ((1337, 100, 0.1), (0, 31, 0.3)):
+        np.random.seed(seed)
+        theirs = datasets.make_moons(n_samples=n, noise=noise)
+        np.random.seed(seed)
+        ours = make_moons(n, noise)
+        assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
 
 
 def test_every_figure_the_blog_states_agrees(run: Run) -> None:

@@ -157,7 +157,7 @@ def test_biases_draw_nothing_and_scalar_layers_draw_what_linear_draws() -> None:
     np.random.seed(48)
     linear = nn.Linear(2, 3, init="xavier")
     np.random.seed(48)
-    layer = nn.Layer(2, 3, init="xavier")
+    layer = nn.Layer(2, 3, "sigmoid", init="xavier")
     drawn = [[n.w[0].data, n.w[1].data] for n in layer.neurons]
     assert np.array_equal(np.array(drawn), linear.weight.data)
     assert all(n.b.data == 0.0 for n in layer.neurons)

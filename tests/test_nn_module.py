@@ -87,7 +87,7 @@ def test_shared_parameters_and_modules_are_listed_once() -> None:
 
 def test_zero_grad_resets_tensor_and_value_parameters() -> None:
     model = TwoLayer()
-    neuron = nn.Neuron(2)
+    neuron = nn.Neuron(2, "sigmoid")
     model(Tensor(np.ones((4, 2)))).sum().backward()
     neuron([1.0, 2.0]).backward()
     assert all(p.grad is not None for p in model.parameters())
@@ -155,7 +155,7 @@ def test_scope_names_follow_attribute_names_and_can_be_chosen() -> None:
 
 def test_scalar_network_scopes_match_parameter_names() -> None:
     mlp = nn.MLP(2, [2, 1], rng=np.random.default_rng(0))
-    out = mlp([1.0, -1.0])[0]
+    out = mlp([1.0, -1.0])
     assert out.scope == ("MLP", "layers.1", "neurons.0")
     # the scope path of a neuron's nodes matches its parameters' dotted names
     assert "layers.0.neurons.1.w.0" in dict(mlp.named_parameters())
@@ -174,7 +174,8 @@ def test_repr_is_a_readable_tree() -> None:
         ")"
     )
     text = repr(nn.MLP(2, [16, 1], rng=np.random.default_rng(0)))
-    assert "(0-15): 16 x Neuron(2 inputs, activation='sigmoid')" in text
+    assert "(0-15): 16 x Neuron(2 inputs, activation='relu')" in text
+    assert "(0): Neuron(16 inputs, activation=None)" in text
     assert text.count("\n") < 20
 
 

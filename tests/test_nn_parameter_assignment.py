@@ -72,7 +72,7 @@ def test_a_module_cannot_take_a_parameters_place() -> None:
 
 
 def test_scalar_parameters_follow_the_same_rule() -> None:
-    neuron = nn.Neuron(2)
+    neuron = nn.Neuron(2, "sigmoid")
     bias = neuron.b
     names = [n for n, _ in neuron.named_parameters()]
     for value in [Value(0.5), 0.5]:

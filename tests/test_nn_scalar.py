@@ -25,11 +25,11 @@ def rings(n: int = 24) -> tuple[np.ndarray, np.ndarray]:
 
 def test_micrograd_style_mlp_reaches_full_accuracy_on_rings() -> None:
     points, labels = rings()
-    model = nn.MLP(2, [8, 1], "relu", None, init="he", rng=np.random.default_rng(0))
+    model = nn.MLP(2, [8, 1], init="he", rng=np.random.default_rng(0))  # ReLU, linear out
     optimiser = nn.Adam(model.parameters(), lr=0.05)
     accuracy = 0.0
     for _ in range(100):
-        logits = [model(p)[0] for p in points]
+        logits = [model(p) for p in points]  # one output: the Value itself
         accuracy = float(np.mean([(z.data > 0) == (y == 1) for z, y in zip(logits, labels)]))
         if accuracy == 1.0:
             break
@@ -47,7 +47,7 @@ def test_scalar_mlp_follows_the_tensor_network_step_for_step() -> None:
     multiplies and adds in Python floats, the Tensor one in the CPU's BLAS kernels (with or
     without fused multiply-adds, by machine): the same numbers up to rounding."""
     np.random.seed(48)
-    scalar = nn.MLP(2, [3, 1], init="xavier")
+    scalar = nn.MLP(2, [3, 1], "sigmoid", "sigmoid", init="xavier")
     np.random.seed(48)
     tensor = nn.Sequential(
         nn.Linear(2, 3, init="xavier"), nn.Sigmoid(), nn.Linear(3, 1, init="xavier"), nn.Sigmoid()
@@ -58,7 +58,7 @@ def test_scalar_mlp_follows_the_tensor_network_step_for_step() -> None:
 
     sgd_scalar, sgd_tensor = nn.SGD(scalar.parameters(), lr=1), nn.SGD(tensor.parameters(), lr=1)
     for epoch in range(301):
-        cost_scalar = nn.squared_error([scalar(x) for x in X], Y_XOR)
+        cost_scalar = nn.squared_error([scalar(x) for x in X], Y_XOR.ravel())  # a Value each
         cost_tensor = nn.squared_error(tensor(Tensor(X)), Y_XOR)
         if epoch == 0:  # the blog's first cost
             assert cost_scalar.data == pytest.approx(0.12926510193084198, rel=BLAS_RTOL)
@@ -94,12 +94,14 @@ def test_layer_and_neuron_shapes_and_errors() -> None:
     layer = nn.Layer(3, 2, activation=None, rng=np.random.default_rng(0))
     out = layer([1.0, Value(2.0), np.float64(3.0)])
     assert len(out) == 2 and all(isinstance(v, Value) for v in out)
-    # As in PyTorch: a module's own parameters first, then its sub-modules'.
-    assert [n for n, _ in layer.named_parameters()][:4] == [
-        "neurons.0.b",
+    # micrograd's order: each neuron's weights, then its bias (a plain Module lists its own
+    # parameters, the bias, before its sub-modules', as PyTorch does).
+    assert [n for n, _ in layer.named_parameters()][:5] == [
         "neurons.0.w.0",
         "neurons.0.w.1",
         "neurons.0.w.2",
+        "neurons.0.b",
+        "neurons.1.w.0",
     ]
     with pytest.raises(ValueError, match="3 inputs"):
         layer([1.0, 2.0])
@@ -117,7 +119,7 @@ def test_fused_mlp_trains_along_exactly_the_same_path_as_the_node_per_op_one() -
     for _ in range(5):
         results = []
         for model, optimiser in zip(models, optimisers):
-            loss = nn.binary_cross_entropy_with_logits([model(p)[0] for p in points], labels)
+            loss = nn.binary_cross_entropy_with_logits([model(p) for p in points], labels)
             optimiser.zero_grad()
             loss.backward()
             results.append((loss.data, [p.grad for p in model.parameters()]))

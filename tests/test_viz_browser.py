@@ -154,8 +154,8 @@ def neuron() -> tuple[Value, list[Value]]:
 
 def mlp_loss(sizes: list[int], fused: bool = False) -> tuple[Value, nn.MLP]:
     np.random.seed(1)
-    model = nn.MLP(2, sizes, fused=fused)
-    return (model([0.5, 1.0])[0] - 1.0) ** 2, model
+    model = nn.MLP(2, sizes, "sigmoid", "sigmoid", fused=fused)  # the blog's kind
+    return (model([0.5, 1.0]) - 1.0) ** 2, model
 
 
 # ---------------------------------------------------------------------- stepping
@@ -418,7 +418,7 @@ def test_the_issues_networks_open_in_time_and_every_row_fits(page: Any, tmp_path
 # ---------------------------------------------------------------------- the notebook
 NOTEBOOK_CELLS = [
     "import numpy as np\nimport nn\nimport viz",
-    "np.random.seed(1)\nmodel = nn.MLP(2, [3, 1])\nloss = (model([0.5, 1.0])[0] - 1.0) ** 2",
+    "np.random.seed(1)\nmodel = nn.MLP(2, [3, 1])\nloss = (model([0.5, 1.0]) - 1.0) ** 2",
     "viz.explorer(loss, params=model.parameters(), height=560)",
 ]
 

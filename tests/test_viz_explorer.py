@@ -84,8 +84,8 @@ def names(data: dict[str, Any], indices: list[int]) -> list[str]:
 
 def mlp_loss(sizes: list[int], fused: bool = False) -> tuple[Value, nn.MLP]:
     np.random.seed(1)
-    model = nn.MLP(2, sizes, fused=fused)
-    return (model([0.5, 1.0])[0] - 1.0) ** 2, model
+    model = nn.MLP(2, sizes, "sigmoid", "sigmoid", fused=fused)  # the blog's kind
+    return (model([0.5, 1.0]) - 1.0) ** 2, model
 
 
 # ---------------------------------------------------------------------- the page

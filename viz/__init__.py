@@ -6,22 +6,33 @@
 
       viz.to_dot(loss, edge_labels="local_grad")   # last line of a cell: drawn inline
 
+- ``draw_dot(root, format="svg", rankdir="LR")`` is micrograd's notebook helper: ``to_dot``
+  set to render as ``format``.
 - ``render(root, "out/graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``.
 - ``explorer(root, lr=0.1)`` steps through the forward pass, the backward pass and one
   gradient-descent update; in a notebook it displays inline, and
   ``backprop_steps(root, "steps.html")`` writes the same page to a file.
 
 Without the ``dot`` program, drawing raises ``GraphvizNotFoundError`` (which says how to
-install it); DOT output still works. Works the same for ``Value`` and ``Tensor`` graphs.
+install it); DOT output still works. The graphs are built with the ``graphviz`` Python
+package, imported on first use: ``import viz`` works without it, and the functions that
+need it raise ``GraphvizPackageNotFoundError`` saying how to install it. Works the same for
+``Value`` and ``Tensor`` graphs.
 """
 
-from .dot import to_dot
-from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
+from .dot import draw_dot, to_dot
+from .errors import (
+    GraphTooLargeError,
+    GraphvizFailedError,
+    GraphvizNotFoundError,
+    GraphvizPackageNotFoundError,
+)
 from .explorer import Explorer, backprop_steps, explorer
 from .render import render
 
 __all__ = [
     "to_dot",
+    "draw_dot",
     "render",
     "explorer",
     "Explorer",
@@ -29,4 +40,5 @@ __all__ = [
     "GraphvizNotFoundError",
     "GraphvizFailedError",
     "GraphTooLargeError",
+    "GraphvizPackageNotFoundError",
 ]

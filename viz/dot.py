@@ -12,11 +12,11 @@ import functools
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import graphviz
 import numpy as np
 
+from ._graphviz import graphviz_package
 from .describe import (
     BAD_COLOR,
     format_number,
@@ -29,7 +29,10 @@ from .describe import (
 )
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
 
-__all__ = ["to_dot", "build_digraph", "Overlay", "TO_DOT_MAX_NODES"]
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = ["to_dot", "draw_dot", "build_digraph", "Overlay", "TO_DOT_MAX_NODES"]
 
 # About 1 KB of DOT per node: past this the text runs to megabytes and no layout of it is
 # readable, so to_dot refuses (or collapses scopes) unless told otherwise.
@@ -142,7 +145,7 @@ def build_digraph(plan: GraphPlan, overlay: Overlay | None = None) -> graphviz.D
     graph_attr: dict[str, str] = {"rankdir": opts.rankdir, "fontname": font}
     if plan.note:
         graph_attr.update(label=f"<{_esc(plan.note)}>", labelloc="t", fontsize="10")
-    graph = graphviz.Digraph(
+    graph = graphviz_package(plan.caller).Digraph(
         name=overlay.name if overlay is not None else "computation_graph",
         graph_attr=graph_attr,
         node_attr={"fontname": font, "fontsize": "10", "margin": "0.08,0.04"},
@@ -416,6 +419,19 @@ def to_dot(
     if plan.note:
         _warn(plan.note)
     return build_digraph(plan)
+
+
+def draw_dot(
+    root: Any, format: str = "svg", rankdir: Rankdir = "LR", **options: Any
+) -> graphviz.Digraph:
+    """micrograd's notebook helper, ``draw_dot(root, format="svg", rankdir="LR")``, drawn by
+    ``to_dot``: the same ``Digraph`` to display in Jupyter or ``.render("gout")`` (which
+    writes ``gout`` and ``gout.svg``), with our labels, operations, data and gradients.
+    ``format`` is any Graphviz output format; ``options`` are ``to_dot``'s."""
+    graphviz_package("draw_dot")  # to name this function if the package is missing
+    graph = to_dot(root, rankdir=rankdir, **options)
+    graph.format = format  # graphviz checks the name
+    return graph
 
 
 def _warn(message: str) -> None:

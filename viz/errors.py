@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["GraphvizNotFoundError", "GraphvizFailedError", "GraphTooLargeError"]
+__all__ = [
+    "GraphvizNotFoundError",
+    "GraphvizFailedError",
+    "GraphTooLargeError",
+    "GraphvizPackageNotFoundError",
+]
 
 INSTALL_HINT = (
     "Install the Graphviz programs (the `graphviz` Python package alone does not include them):\n"
@@ -40,3 +45,16 @@ class GraphvizFailedError(RuntimeError):
 
 class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes`` allows and could not be collapsed to fit."""
+
+
+class GraphvizPackageNotFoundError(ModuleNotFoundError):
+    """The ``graphviz`` Python package, which viz builds its graphs with, is not installed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"viz.{what} needs the graphviz Python package, which is not installed: "
+            'pip install graphviz (or pip install "autograd-core[viz]"; in a checkout, '
+            'pip install -e ".[viz]"). Images also need Graphviz\'s `dot` program:\n'
+            + INSTALL_HINT,
+            name="graphviz",
+        )

@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
+from ._graphviz import graphviz_package
 from .dot import _warn, build_digraph
 from .errors import GraphvizFailedError, GraphvizNotFoundError
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
@@ -24,6 +23,7 @@ def run_dot(source: str, fmt: str) -> bytes:
     """Run Graphviz's ``dot`` on DOT text: ``GraphvizNotFoundError`` when it is missing,
     ``GraphvizFailedError`` (with dot's message) when it fails."""
     what = f"writing {fmt.upper()} output"
+    graphviz = graphviz_package("render")
     try:
         # quiet: dot's message goes into the error rather than onto the caller's stderr.
         data: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
