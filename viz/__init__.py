@@ -8,12 +8,16 @@
 
 - ``render(root, "out/graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``.
 - ``backprop_steps(root, "steps.html")`` writes a page stepping through the backward pass.
+- ``explain(root, wrt)`` writes the chain rule for one input out: every path from ``root``
+  to ``wrt`` with its local gradients, their rules and numbers, and the sum over paths
+  (plain text with ``print``, typeset maths in Jupyter).
 
 Without the ``dot`` program, drawing raises ``GraphvizNotFoundError`` (which says how to
 install it); DOT output still works. Works the same for ``Value`` and ``Tensor`` graphs.
 """
 
 from .dot import to_dot
+from .explain import Explanation, explain
 from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
 from .render import render
 from .steps import backprop_steps
@@ -22,6 +26,8 @@ __all__ = [
     "to_dot",
     "render",
     "backprop_steps",
+    "explain",
+    "Explanation",
     "GraphvizNotFoundError",
     "GraphvizFailedError",
     "GraphTooLargeError",
