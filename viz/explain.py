@@ -505,14 +505,14 @@ class _Text:
     def _headline(self) -> str:
         e = self.e
         what = (
-            "the gradient it carries down, one vector-Jacobian product per step (g is the "
+            "the gradient each carries down, one vector-Jacobian product per step (g is the "
             "gradient arriving from above)"
             if e.tensor
-            else "the product of the local gradients along it"
+            else "the product of the local gradients along each"
         )
         return (
-            f"∂{_d(e.root)}/∂{_d(e.wrt)} by the chain rule: the sum over every path from {e.root} down "
-            f"to {e.wrt} of {what}; {_count(e.path_count, 'path')}."
+            f"∂{_d(e.root)}/∂{_d(e.wrt)} by the chain rule: the sum over the paths from "
+            f"{e.root} down to {e.wrt} ({_count(e.path_count, 'path')}) of {what}."
         )
 
     def _path(self, n: int, path: Path) -> list[str]:
