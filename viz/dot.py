@@ -17,8 +17,11 @@ from typing import Any
 import graphviz
 import numpy as np
 
+from autograd_core.formulas import written
+
 from .describe import (
     BAD_COLOR,
+    display_name,
     format_number,
     grad_of,
     html_text,
@@ -175,8 +178,9 @@ def _node_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str | None]:
     group_of, kinds = plan.group_of, plan.kinds
     stmts: list[str | None] = []
     append = stmts.append
+    folded, op_texts = plan.folded, plan.op_texts
     for i, node in enumerate(plan.order):
-        if group_of[i] >= 0:
+        if group_of[i] >= 0 or folded[i]:
             append(None)
             continue
         data = node.data
@@ -194,7 +198,8 @@ def _node_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str | None]:
             continue
         label = node.label
         name = _esc(str(label)) if label else f"n{i}"
-        cells = f"<TR><TD><B>{name}</B>{_op_html(node.op)}</TD></TR>"
+        op = op_texts.get(i)
+        cells = f"<TR><TD><B>{name}</B>{_op_html(node.op if op is None else op)}</TD></TR>"
         if show_data:
             text = "0" if data == 0 else format(data, fmt)
             cells += f'<TR><TD ALIGN="LEFT">data {text}</TD></TR>'
@@ -213,7 +218,7 @@ def _node_stmt(plan: GraphPlan, i: int, overlay: Overlay | None) -> str:
     precision = opts.precision
     label = node.label
     name = _esc(str(label)) if label else f"n{i}"
-    op = node.op
+    op = plan.op_text(i)
     header = f"<B>{name}</B>{_op_html(op)}"
     rows: list[str] = []
     bad = False
@@ -271,13 +276,17 @@ def _group_stmts(plan: GraphPlan) -> list[str]:
 
 
 def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
-    label_edges = plan.options.edge_labels == "local_grad"
+    label_edges = plan.options.edge_labels is not None
+    with_rule = plan.options.edge_labels == "rule"
     precision = plan.options.precision
     lines: list[str] = []
     seen: set[tuple[str, str]] = set()
     local: tuple[Any, ...] = ()
     local_of = -1  # the child whose local gradients ``local`` holds
+    folded = plan.folded
     for e, (parent, child, k) in enumerate(plan.edges):
+        if folded[parent]:
+            continue  # written into the child's operation
         gp, gc = plan.group_of[parent], plan.group_of[child]
         if gp >= 0 or gc >= 0:
             if gp == gc:
@@ -291,7 +300,7 @@ def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
         if label_edges:
             if local_of != child:  # not "k == 0": edge 0 may have gone into a collapsed box
                 local, local_of = local_grads(plan.order[child]), child
-            attrs["label"] = _edge_label(plan.order[child], local, k, precision)
+            attrs["label"] = _edge_label(plan, child, local, k, with_rule)
         if overlay is not None:
             attrs.update(overlay.edge_attrs.get(e, {}))
         stmt = f"\tn{parent} -> n{child}"
@@ -323,17 +332,35 @@ def _legend(plan: GraphPlan) -> list[str]:
     return [f"\tlegend [label=<{table}> shape=plain]\n"]
 
 
-def _edge_label(child: Any, local: tuple[Any, ...], k: int, precision: int) -> str:
-    """The local derivative d child / d parent, or the rule's name when there is no number."""
+def _edge_label(plan: GraphPlan, i: int, local: tuple[Any, ...], k: int, with_rule: bool) -> str:
+    """The local derivative d child / d parent (``with_rule``: its formula too, ``x1 = 0``);
+    on a Tensor graph, which keeps rules rather than numbers, the vector-Jacobian product."""
+    child = plan.order[i]
     if k < len(local):
         x = float(local[k])
-        text = format_number(x, precision)  # digits, sign, 'e', 'nan', 'inf': nothing to escape
+        # digits, sign, 'e', 'nan', 'inf': nothing to escape
+        text = format_number(x, plan.options.precision)
         if not math.isfinite(x):
             text = f'<FONT COLOR="{BAD_COLOR}"><B>{text}</B></FONT>'
-        return f"<{text}>"
+        rule = _rule_text(plan, i, k, vjp=False) if with_rule else ""
+        return f"<{_esc(rule)} = {text}>" if rule and rule != text else f"<{text}>"
     if keeps_numbers(child):
         return "<undefined>"
-    return f"<{_esc(child.op)}>"
+    return f"<{_esc(_rule_text(plan, i, k, vjp=True) or child.op)}>"
+
+
+def _rule_text(plan: GraphPlan, i: int, k: int, vjp: bool) -> str:
+    """Node ``i``'s formula for operand ``k``, with the operands' drawn names put in."""
+    node = plan.order[i]
+    operands, constants = [], {}
+    for position, parent in enumerate(node.parents):
+        j = plan.index[id(parent)]
+        if plan.folded[j]:
+            constants[position] = float(np.asarray(parent.data).reshape(-1)[0])
+            operands.append(format_number(constants[position], plan.options.precision))
+        else:
+            operands.append(display_name(parent, j))
+    return written(node.op, k, operands, vjp=vjp, out=display_name(node, i), constants=constants)
 
 
 def _nest(content: dict[tuple[str, ...], list[str]]) -> list[str]:
@@ -374,6 +401,7 @@ def to_dot(
     collapse: Collapse = None,
     max_nodes: int | None = TO_DOT_MAX_NODES,
     legend: bool = False,
+    fold_constants: bool = True,
 ) -> graphviz.Digraph:
     """The graph that ends at ``root`` (a Value or Tensor) as a ``graphviz.Digraph``.
 
@@ -381,8 +409,9 @@ def to_dot(
     displays inline as SVG (that needs the ``dot`` program). Options:
 
     - ``show_data`` / ``show_grad``: include each node's data / gradient;
-    - ``edge_labels="local_grad"``: write d child / d parent on each edge (the rule's name
-      for Tensor graphs, which keep rules rather than numbers);
+    - ``edge_labels="local_grad"``: write d child / d parent on each edge (for Tensor
+      graphs, which keep rules rather than numbers, the vector-Jacobian product: ``g @ W``);
+      ``"rule"``: its formula too (``x1 = 0``, ``σ(z)(1-σ(z)) = 0.25``);
     - ``rankdir``: layout direction, "LR" (default), "RL", "TB" or "BT";
     - ``precision``: significant digits of the numbers shown;
     - ``clusters``: draw the nodes of each scope inside a box (one per nn layer);
@@ -391,7 +420,9 @@ def to_dot(
     - ``max_nodes`` (default 10,000): past this many nodes, collapse scopes if that is
       enough (with a warning), otherwise raise ``GraphTooLargeError`` naming the option to
       use, before any DOT is built; ``None`` draws any size;
-    - ``legend``: add a key to the node kinds.
+    - ``legend``: add a key to the node kinds;
+    - ``fold_constants`` (default True): write numbers mixed into an expression into the
+      operation that uses them (``**2``, ``0.5 *``) instead of drawing each as an input.
     """
     options = Options(
         show_data=show_data,
@@ -403,6 +434,7 @@ def to_dot(
         collapse=collapse,
         max_nodes=max_nodes,
         legend=legend,
+        fold_constants=fold_constants,
     )
     plan = GraphPlan(root, options)
     if plan.note:
