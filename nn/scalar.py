@@ -69,6 +69,9 @@ class Neuron(Module):
         out = apply(z + self.b)
         return out
 
+    def scope_title(self) -> str:
+        return f"Neuron({len(self.w)})"
+
     def extra_repr(self) -> str:
         fused = ", fused=True" if self.fused else ""
         return f"{len(self.w)} inputs, activation={self.activation!r}{fused}"
@@ -94,6 +97,10 @@ class Layer(Module):
     def forward(self, x: Input) -> list[Value]:
         """One output per neuron."""
         return [neuron(x) for neuron in self.neurons]
+
+    def scope_title(self) -> str:
+        neurons = self.neurons._items
+        return f"Layer({len(neurons[0].w) if neurons else 0}→{len(neurons)})"
 
 
 class MLP(Module):
@@ -129,6 +136,12 @@ class MLP(Module):
             )
             for i in range(len(nouts))
         )
+
+    def scope_title(self) -> str:
+        layers = self.layers._items
+        sizes = [len(layers[0].neurons._items[0].w)] if layers and layers[0].neurons._items else []
+        sizes += [len(layer.neurons._items) for layer in layers]
+        return "MLP(" + "→".join(map(str, sizes)) + ")"
 
     def forward(self, x: Input) -> list[Value]:
         """The outputs of the last layer for one example ``x``."""

@@ -28,6 +28,7 @@ from .describe import (
     keeps_numbers,
     local_grads,
     rows_html,
+    scope_text,
     shape_text,
 )
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
@@ -266,7 +267,8 @@ def _group_stmts(plan: GraphPlan) -> list[str]:
             _esc("out: " + _shape_list(summary.outputs)),
         ]
         # The full path: a lone "0" (nn.Sequential's first layer) says too little.
-        header = f"<B>{_esc('.'.join(summary.scope))}</B>"
+        path = [*summary.scope[:-1], scope_text(summary.scope[-1])]
+        header = f"<B>{_esc('.'.join(path))}</B>"
         attrs = {"label": _html_label(header, rows)}
         attrs.update(STYLE["scope"])
         if summary.is_output:
@@ -380,7 +382,7 @@ def _nest(content: dict[tuple[str, ...], list[str]]) -> list[str]:
         indent = "\t" * (len(open_paths) + 1)
         inner = indent + "\t"
         lines.append(f"{indent}subgraph cluster_{rank[path]} {{\n")
-        lines.append(f"{inner}graph [label=<{_esc(path[-1])}> {CLUSTER_ATTRS}]\n")
+        lines.append(f"{inner}graph [label=<{_esc(scope_text(path[-1]))}> {CLUSTER_ATTRS}]\n")
         lines.extend(inner + stmt for stmt in content.get(path, []))
         open_paths.append(path)
     while open_paths:
