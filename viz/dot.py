@@ -408,7 +408,8 @@ def to_dot(
     """The graph that ends at ``root`` (a Value or Tensor) as a ``graphviz.Digraph``.
 
     ``.source`` is the DOT text (no Graphviz program needed); in Jupyter the returned object
-    displays inline as SVG (that needs the ``dot`` program). Options:
+    displays inline as SVG scaled to fit the column (that needs the ``dot`` program; without
+    it the cell shows how to install it). Options:
 
     - ``show_data`` / ``show_grad``: include each node's data / gradient;
     - ``edge_labels="local_grad"``: write d child / d parent on each edge (for Tensor
@@ -441,7 +442,9 @@ def to_dot(
     plan = GraphPlan(root, options)
     if plan.note:
         _warn(plan.note)
-    return build_digraph(plan)
+    from .notebook import displayable  # notebook imports render, which imports this module
+
+    return displayable(build_digraph(plan))
 
 
 def _warn(message: str) -> None:

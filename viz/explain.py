@@ -103,6 +103,10 @@ class Explanation:
     def __repr__(self) -> str:
         return f"<Explanation of ∂{_d(self.root)}/∂{_d(self.wrt)}: {self.path_count} paths>"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython's text view (a terminal): the whole explanation, not the short repr.
+        printer.text(str(self))
+
     def _repr_markdown_(self) -> str:
         return _Markdown(self).render()
 
