@@ -86,15 +86,65 @@ class Run:
     seconds: float
 
 
+@dataclass
+class Panel:
+    """What one saved plot panel shows a reader (recorded as it is saved)."""
+
+    title: str
+    xlabel: str
+    ylabel: str
+    yscale: str
+    legend: list[str]
+    colours: set[str]
+
+
+def _panels(fig: object) -> list[Panel]:
+    from matplotlib.colors import to_hex
+
+    panels = []
+    for ax in fig.axes:  # type: ignore[attr-defined]
+        colours = {to_hex(line.get_color()) for line in ax.lines}
+        for collection in ax.collections:
+            for rgba in [*collection.get_facecolor(), *collection.get_edgecolor()]:
+                if rgba[3] > 0:
+                    colours.add(to_hex(rgba[:3]))
+        legend = ax.get_legend()
+        panels.append(
+            Panel(
+                ax.get_title(),
+                ax.get_xlabel(),
+                ax.get_ylabel(),
+                ax.get_yscale(),
+                [t.get_text() for t in legend.get_texts()] if legend else [],
+                colours,
+            )
+        )
+    return panels
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("demo-output")
     lines: list[str] = []
     start = time.perf_counter()
-    results = {
-        name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
-    }
+    save = DemoContext.save_figure
+
+    def recording(ctx: DemoContext, fig: object, key: str, filename: str) -> Path:
+        if importlib.util.find_spec("matplotlib") is not None:
+            PANELS[f"{ctx.name}/{key}"] = _panels(fig)
+        return save(ctx, fig, key, filename)
+
+    DemoContext.save_figure = recording  # type: ignore[method-assign]
+    try:
+        results = {
+            name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
+        }
+    finally:
+        DemoContext.save_figure = save  # type: ignore[method-assign]
     return Run(out, results, lines, time.perf_counter() - start)
+
+
+PANELS: dict[str, list[Panel]] = {}  # "demo/key" -> its panels, filled by the run fixture
 
 
 def values(run: Run, name: str) -> dict:
@@ -306,6 +356,39 @@ def test_graphs_show_the_blogs_values_and_layers(run: Run) -> None:
     graph = run.results["xor_network"].files["graph"].read_text("utf-8")
     for text in ("layer1", "layer2", "W1", "b2", "cost", "linear", "sigmoid"):
         assert text in graph, text
+
+
+def _png_dpi(path: Path) -> float:
+    """The resolution a PNG records (its pHYs chunk, pixels per metre)."""
+    data = path.read_bytes()
+    at = data.index(b"pHYs")
+    per_metre = int.from_bytes(data[at + 4 : at + 8], "big")
+    return per_metre * 0.0254
+
+
+@needs_matplotlib
+def test_plots_are_course_ready(run: Run) -> None:
+    from demos import plots
+
+    assert set(PANELS) == {f"{name}/{key}" for name in PLOTS for key in PLOTS[name]}
+    safe = {c.lower() for c in plots.PALETTE} | {"#000000", "#ffffff"}
+    for key, panels in PANELS.items():
+        for panel in panels:
+            where = f"{key}: {panel.title!r}"
+            assert panel.xlabel and panel.ylabel, f"{where} needs axis labels"
+            # colour-blind safe: the palette, black, white or greys (never red and green)
+            odd = {c for c in panel.colours if c not in safe and len({c[1:3], c[3:5], c[5:]}) > 1}
+            assert not odd, f"{where} uses {odd}"
+            if "learning curve" in panel.title:
+                assert panel.yscale == "log", where
+            if "decision boundary" in panel.title:
+                assert "y = 1" in panel.legend and "y = 0" in panel.legend, where
+                assert "$\\hat{y} = 0.5$: the boundary" in panel.legend, where
+                if "shaded" in panel.title:
+                    assert len(panel.legend) == 5, where
+    for name in PLOTS:
+        for key in PLOTS[name]:
+            assert _png_dpi(run.results[name].files[key]) >= 150, (name, key)
 
 
 def test_readme_pictures_are_committed_and_valid() -> None:
