@@ -27,6 +27,7 @@ __all__ = [
     "expression",
     "precedence",
     "grouped",
+    "broadcasts",
     "ATOM",
 ]
 
@@ -107,6 +108,20 @@ CORE_FORMULAS: dict[str, Formula] = {
     "cumsum": Formula(("",), ("reverse cumulative sum of g",)),
     "prod": Formula(("out / x_i",), ("g * product of the other elements",)),
 }
+
+
+# Core operations that work element by element, broadcasting their operands (the registry's
+# are all of that kind): an operand of a smaller shape gets its share summed down to it.
+_BROADCASTING = {"+", "add", "-", "sub", "*", "mul", "/", "div", "neg", "**", "pow"}
+_BROADCASTING |= {"maximum", "minimum", "where", "clip", "identity"}
+
+
+def broadcasts(op: str) -> bool:
+    """Whether ``op`` works element by element with broadcasting, so that the engine sums a
+    share down to an operand of a smaller shape (``g * x`` for a scalar weight is a sum)."""
+    from .registry import REGISTRY
+
+    return op in _BROADCASTING or op in REGISTRY
 
 
 def operand_names(arity: int, op: str = "") -> tuple[str, ...]:

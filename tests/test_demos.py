@@ -16,6 +16,7 @@ the ``notebook`` extra (nbclient, nbformat, ipykernel, ipywidgets).
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import os
 import shutil
@@ -455,21 +456,30 @@ def test_without_the_graphviz_program_graphs_are_dot_text(tmp_path: Path) -> Non
 
 
 # ---------------------------------------------------------------------------- the notebook
+def _plot_cells(notebook: dict) -> list[dict]:
+    return [
+        c
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+        and "live_plot(" in "".join(c["source"])
+        and "def live_plot" not in "".join(c["source"])
+    ]
+
+
+def _shows(cell: dict, mimetype: str) -> bool:
+    return any(mimetype in output.get("data", {}) for output in cell["outputs"])
+
+
 def test_notebook_runs_headless_top_to_bottom() -> None:
     """Skipped unless the notebook extra is installed: pip install -e ".[notebook]"."""
     extra = 'the notebook test needs the notebook extra (pip install -e ".[notebook]")'
-    nbformat = pytest.importorskip("nbformat", reason=f"{extra}: nbformat is missing")
-    nbclient = pytest.importorskip("nbclient", reason=f"{extra}: nbclient is missing")
+    pytest.importorskip("nbformat", reason=f"{extra}: nbformat is missing")
+    pytest.importorskip("nbclient", reason=f"{extra}: nbclient is missing")
     pytest.importorskip("ipykernel", reason=f"{extra}: ipykernel is missing")
     pytest.importorskip("ipywidgets", reason=f"{extra}: ipywidgets is missing")
-    notebook = nbformat.read(demos.NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(demos.NOTEBOOK.parent)}},
-    )
-    client.execute()  # raises CellExecutionError if any cell fails (the last one asserts)
+    from demos.notebook import execute
+
+    notebook = execute()  # raises CellExecutionError if any cell fails (the last one asserts)
     printed = "".join(
         output.get("text", "")
         for cell in notebook.cells
@@ -477,3 +487,21 @@ def test_notebook_runs_headless_top_to_bottom() -> None:
         for output in cell.outputs
     )
     assert "sliders redraw their plots" in printed
+    # Each plot is an image output (which the sliders update), not only a widget's content.
+    plot_cells = _plot_cells(notebook)
+    assert len(plot_cells) == 6 and all(_shows(cell, "image/png") for cell in plot_cells)
+    (explained,) = [c for c in notebook.cells if "".join(c.source) == "viz.explain(loss, w)"]
+    assert _shows(explained, "text/markdown") and _shows(explained, "text/latex")
+
+
+def test_the_saved_notebook_shows_its_plots_without_a_kernel() -> None:
+    # What GitHub or nbviewer show: the outputs saved by ``python -m demos.notebook``.
+    notebook = json.loads(demos.NOTEBOOK.read_text(encoding="utf-8"))
+    plot_cells = _plot_cells(notebook)
+    assert len(plot_cells) == 6
+    for cell in plot_cells:
+        assert _shows(cell, "image/png"), "".join(cell["source"])[:60]
+    sources = {"".join(c["source"]): c for c in notebook["cells"] if c["cell_type"] == "code"}
+    assert _shows(sources["viz.explain(loss, w)"], "text/markdown")
+    (graph,) = [c for src, c in sources.items() if "viz.to_dot(loss" in src]
+    assert _shows(graph, "image/svg+xml") or _shows(graph, "text/html")

@@ -10,6 +10,7 @@ from autograd_core import Tensor, Value
 from autograd_core.formulas import (
     ATOM,
     CORE_FORMULAS,
+    broadcasts,
     expression,
     formula,
     grouped,
@@ -156,3 +157,8 @@ def test_no_formula_uses_an_operand_letter_as_a_word() -> None:
     for op in CORE_FORMULAS:
         for text in formula(op).local + formula(op).vjp:  # type: ignore[union-attr]
             assert " a tie" not in text and " a copy" not in text, (op, text)
+
+
+def test_elementwise_operations_are_the_ones_that_broadcast() -> None:
+    assert broadcasts("mul") and broadcasts("+") and broadcasts("sigmoid")
+    assert not broadcasts("matmul") and not broadcasts("sum") and not broadcasts("linear")

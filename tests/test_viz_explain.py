@@ -18,7 +18,7 @@ from tolerance import BLAS_RTOL
 
 import nn
 import viz
-from autograd_core import Tensor, Value
+from autograd_core import Tensor, Value, no_grad
 from demos.common import XOR_X, XOR_Y
 from demos.hand_calculation import constant, forward
 from demos.xor_network import build
@@ -284,3 +284,27 @@ def test_typeset_maths_escapes_any_label() -> None:
     assert "$" not in latex[2:-2].replace(r"\$", "")
     markdown = e._repr_markdown_()
     assert "a\\_b" in markdown
+
+
+def test_a_graph_updated_in_place_since_is_refused_as_backward_refuses_it() -> None:
+    w = Tensor([1.0, 2.0], requires_grad=True, label="w")
+    loss = (w * w).sum()
+    loss.backward()
+    with no_grad():
+        w -= 0.1 * w.grad
+    with pytest.raises(RuntimeError) as refused:
+        viz.explain(loss, w)
+    with pytest.raises(RuntimeError) as backward:
+        loss.backward()
+    assert str(refused.value) == str(backward.value)
+
+
+def test_a_share_summed_down_to_a_smaller_operand_says_so() -> None:
+    w = Tensor(0.5, requires_grad=True, label="w")
+    x = Tensor(np.arange(4.0), label="x")
+    loss = (w * x).sum()
+    loss.label = "loss"
+    loss.backward()
+    e = viz.explain(loss, w)
+    assert e.paths[0].steps[-1].rule == "g(w * x) * x, summed to shape ()"
+    assert e.total == pytest.approx(6.0) and e.agrees is True

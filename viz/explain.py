@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from autograd_core.engine import gradients, topological_order
-from autograd_core.formulas import ATOM, expression, grouped, precedence, written
+from autograd_core.inplace import CLOCK, check_unmodified
+from autograd_core.formulas import ATOM, broadcasts, expression, grouped, precedence, written
 
 from .describe import format_number, grad_of, line_text, local_grads, value_lines, visible
 
@@ -151,6 +152,7 @@ class _Builder:
         self.seed = self._seed(seed)
         self.order = topological_order(root)  # parents before children
         self.reach = self._reaching()
+        self._check_unmodified()
         self.names = _Names(self.order, precision)
 
     def _seed(self, seed: Any) -> Any:
@@ -184,6 +186,14 @@ class _Builder:
             if node is wrt or any(id(p) in reach for p in node._parents):
                 reach.add(id(node))
         return reach
+
+    def _check_unmodified(self) -> None:
+        """Refuse, as backward does, a path through a node whose operands were updated in
+        place after it was computed: its rule would read the new numbers."""
+        clock = CLOCK[0]
+        for node in self.order:
+            if node._parents and node._born != clock and id(node) in self.reach:
+                check_unmodified(node)
 
     def _edges(self, node: Any) -> list[tuple[int, Any]]:
         """The operand positions of ``node`` that lead to ``wrt``.
@@ -336,6 +346,9 @@ class _Builder:
                     for i, p in enumerate(child._parents)
                     if p is parent
                 )  # fmt: skip
+                shape = np.shape(parent.data)
+                if broadcasts(child.op) and shape != np.shape(child.data):
+                    rule += f", summed to shape {shape}"  # the engine un-broadcasts it
                 g_name = names.gradient(parent)
                 local: Any = value
             else:
