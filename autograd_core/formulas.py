@@ -295,6 +295,7 @@ def written(
     table["out"] = grouped(out)
     if vjp:
         table["g"] = grouped(upstream)
+
     def put(match: re.Match[str]) -> str:
         name = match.group()
         if name not in table:

@@ -95,7 +95,8 @@ def _draw(ctx: DemoContext, runs: dict[float, list[float]]) -> None:
                 xytext=(10, -20),
                 textcoords="offset points",
             )
-        ax.scatter(*zip(*points), color=plots.VERMILLION, zorder=3, s=18, label="gradient-descent steps")
+        steps_label = "gradient-descent steps"
+        ax.scatter(*zip(*points), color=plots.VERMILLION, zorder=3, s=18, label=steps_label)
         ax.scatter([W_BEST], [0.0], marker="*", s=120, color="black", zorder=4, label="minimum")
         steps = len(shown) - 1
         ax.set_title(f"alpha = {rate:g}: {RATES[rate]} ({steps} steps shown)")

@@ -28,7 +28,8 @@ def small() -> Value:
 def test_fit_column_scales_the_root_svg_down_only() -> None:
     svg = '<?xml version="1.0"?>\n<svg width="900pt" height="60pt" viewBox="0 0 900 60"><g/></svg>'
     fitted = fit_column(svg)
-    assert '<svg width="900pt" height="60pt" viewBox="0 0 900 60" style="max-width: 100%; height: auto;">' in fitted
+    root = '<svg width="900pt" height="60pt" viewBox="0 0 900 60"'
+    assert root + ' style="max-width: 100%; height: auto;">' in fitted
     assert fitted.count("max-width") == 1
 
 

@@ -17,8 +17,8 @@ install it); DOT output still works. Works the same for ``Value`` and ``Tensor``
 """
 
 from .dot import to_dot
-from .explain import Explanation, explain
 from .errors import GraphTooLargeError, GraphvizFailedError, GraphvizNotFoundError
+from .explain import Explanation, explain
 from .render import render
 from .steps import backprop_steps
 

@@ -280,7 +280,6 @@ def _group_stmts(plan: GraphPlan) -> list[str]:
 def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
     label_edges = plan.options.edge_labels is not None
     with_rule = plan.options.edge_labels == "rule"
-    precision = plan.options.precision
     lines: list[str] = []
     seen: set[tuple[str, str]] = set()
     local: tuple[Any, ...] = ()

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from autograd_core.engine import gradients, topological_order
-from autograd_core.inplace import CLOCK, check_unmodified
 from autograd_core.formulas import ATOM, broadcasts, expression, grouped, precedence, written
+from autograd_core.inplace import CLOCK, check_unmodified
 
 from .describe import format_number, grad_of, line_text, local_grads, value_lines, visible
 
@@ -224,6 +224,7 @@ class _Builder:
             )  # fmt: skip
         counts, sums = self._count_by_length()
         paths = [self._path(edges) for edges in self._first_paths()]
+        total: Any
         if self.tensor:
             total = np.asarray(gradients(root, [wrt], self.seed)[0], dtype=float)
         else:
@@ -316,6 +317,7 @@ class _Builder:
         names = self.names
         steps = []
         value: Any = self.seed
+        local: Any
         g_name = names.gradient(self.root)
         head, tail = _shown_counts(len(edges))
         for position, (child, k, parent) in enumerate(edges):
@@ -350,7 +352,7 @@ class _Builder:
                 if broadcasts(child.op) and shape != np.shape(child.data):
                     rule += f", summed to shape {shape}"  # the engine un-broadcasts it
                 g_name = names.gradient(parent)
-                local: Any = value
+                local = value
             else:
                 grads = local_grads(child)
                 local = float(grads[k]) if k < len(grads) else math.nan
@@ -537,11 +539,11 @@ class _Text:
         head = f"path {n} of {e.path_count:,}: " + " → ".join(_abbreviated(path.nodes))
         first, last = _shown_steps(path.steps)
         hidden = path.steps[len(first) : len(path.steps) - len(last)]
-        rows = [self._row(s) for s in first]
+        cells = [self._row(s) for s in first]
         if hidden:
-            rows.append(self._hidden(hidden))
-        rows += [self._row(s) for s in last]
-        rows = _columns(rows)
+            cells.append(self._hidden(hidden))
+        cells += [self._row(s) for s in last]
+        rows = _columns(cells)
         if e.tensor:
             seed_row = f"  g({e.root}) = {_fmt(e.seed, self.p)} (the seed)"
             result = f"  {path.nodes[-1]} receives {_fmt(path.contribution, self.p)}"
@@ -661,8 +663,11 @@ def _latex_path(e: Explanation, path: Path) -> str:
         if hidden:
             parts.append(r"\cdots")
         parts += [rf"{_tex(s.rule)}" for s in last]
-        return rf"\text{{via }} " + r" \;\to\; ".join(parts) + " = " + _tex(
-            _fmt(path.contribution, e.precision)
+        return (
+            r"\text{via } "
+            + r" \;\to\; ".join(parts)
+            + " = "
+            + _tex(_fmt(path.contribution, e.precision))
         )
     factors = [
         rf"\underbrace{{{_frac(s.child, s.parent)}}}_{{{_tex(_fmt(s.value, e.precision))}}}"
