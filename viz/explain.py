@@ -212,16 +212,11 @@ class _Builder:
 
     def build(self) -> Explanation:
         root, wrt, names = self.root, self.wrt, self.names
-        grad = None if wrt.grad is None else grad_of(wrt)
         note = self._note()
         if id(root) not in self.reach:
             zero = np.zeros(np.shape(wrt.data)) if self.tensor else 0.0
-            return Explanation(
-                names[root], names[wrt], self.tensor, self.seed, [], 0, zero, grad,
-                None if note else _close(zero, grad), {},
-                note or f"{names[wrt]} is not in the graph of {names[root]}: no path leads "
-                "to it, so the derivative is 0", self.precision,
-            )  # fmt: skip
+            absent = f"{names[wrt]} is not in the graph of {names[root]}: no path leads to it"
+            return self._result([], 0, zero, {}, note or absent + ", so the derivative is 0")
         counts, sums = self._count_by_length()
         paths = [self._path(edges) for edges in self._first_paths()]
         total: Any
@@ -240,11 +235,27 @@ class _Builder:
                         listed_sum = sum(p.contribution for p in paths if len(p.steps) == length)
                         rest = sums[id(wrt)][length] - listed_sum
                     by_length[length] = (count - shown, rest)
+        return self._result(paths, sum(counts[id(wrt)].values()), total, by_length, note)
+
+    def _result(
+        self, paths: list[Path], count: int, total: Any, by_length: dict[int, Any], note: str
+    ) -> Explanation:
+        grad = None if self.wrt.grad is None else grad_of(self.wrt)
+        constant = getattr(self.wrt, "is_constant", False)  # the engine gives it nothing
         return Explanation(
-            names[root], names[wrt], self.tensor, self.seed, paths,
-            sum(counts[id(wrt)].values()), total, grad,
-            None if note else _close(total, grad), by_length, note, self.precision,
-        )  # fmt: skip
+            root=self.names[self.root],
+            wrt=self.names[self.wrt],
+            tensor=self.tensor,
+            seed=self.seed,
+            paths=paths,
+            path_count=count,
+            total=total,
+            grad=grad,
+            agrees=None if constant else _close(total, grad),
+            by_length=by_length,
+            note=note,
+            precision=self.precision,
+        )
 
     def _note(self) -> str:
         wrt, name = self.wrt, self.names[self.wrt]
