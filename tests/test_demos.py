@@ -190,6 +190,13 @@ def test_hand_calculation_matches_the_blog(run: Run) -> None:
     assert math.trunc(v["loss_new"] * 1000) == 109  # the blog truncates: "around 0.109"
 
 
+@needs_graphviz
+def test_hand_calculation_writes_the_chain_rule_out(run: Run) -> None:
+    shown = [line.strip() for line in run.lines]
+    assert "product: 0.5 × -1 × -1 × 0.25 × 1 = 0.125" in shown
+    assert "∂L/∂b = 0.125 (the sum over 1 path) = b.grad ✓" in shown
+
+
 def test_or_gate_matches_the_blog(run: Run) -> None:
     v = values(run, "or_gate")
     assert round(v["cost_initial"], 3) == 0.089
@@ -354,6 +361,7 @@ def test_graphs_show_the_blogs_values_and_layers(run: Run) -> None:
     before = run.results["hand_calculation"].files["graph_before"].read_text("utf-8")
     for text in ("w1", "w2", "x1", "ŷ", "sigmoid", "0.125", "0.25"):
         assert text in before, text
+    assert "σ(z)(1&#45;σ(z)) = 0.25" in before and "x1 = 0" in before  # each edge's rule (SVG)
     graph = run.results["xor_network"].files["graph"].read_text("utf-8")
     for text in ("layer1", "layer2", "W1", "b2", "cost", "linear", "sigmoid"):
         assert text in graph, text
