@@ -17,6 +17,7 @@ __all__ = [
     "enable_grad",
     "is_grad_enabled",
     "scope",
+    "ScopeName",
     "current_scope",
     "call_in_scope",
     "detect_anomaly",
@@ -107,6 +108,22 @@ def is_grad_enabled() -> bool:
     return _STATE.get().grad_enabled
 
 
+class ScopeName(str):
+    """A scope's name with a description for drawings: ``ScopeName("layer1", "Linear(2→3)")``
+    is the string ``"layer1"`` everywhere (paths compare and hash as their names), and viz
+    draws it as ``layer1: Linear(2→3)``. nn's modules open their scopes with one."""
+
+    description: str
+
+    def __new__(cls, name: str, description: str = "") -> ScopeName:
+        self = super().__new__(cls, name)
+        self.description = description
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScopeName, (str(self), self.description))
+
+
 class scope:
     """Nodes created inside carry the scope path extended by ``name`` (viz clusters by it).
 
@@ -137,7 +154,7 @@ def call_in_scope(name: str, func: Callable[..., Any], /, *args: Any, **kwargs: 
 
     The same state changes as the with-block, at a fraction of its cost.
     """
-    if type(name) is not str or not name:
+    if (type(name) is not str and not isinstance(name, str)) or not name:
         raise ValueError(f"call_in_scope(name): name must be a non-empty string, got {name!r}")
     current = _STATE.get()
     # tuple.__new__ skips the NamedTuple's Python-level __new__ (a third of this call's cost).

@@ -270,7 +270,9 @@ class DemoContext:
         """Save ``fig`` as ``out/filename`` and record it under ``key``."""
         path = self.out / filename
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=100)
+        from .plots import DPI
+
+        fig.savefig(path, dpi=DPI)
         self.files[key] = path
         return path
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd_core import Value
 
-from .common import DemoContext
+from .common import DemoContext, tools
 
 NAME = "hand_calculation"
 SUMMARY = "Part I: one neuron on x=(0,0), y=0 by hand; graphs before and after the update"
@@ -59,12 +59,18 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     ctx.compare("dL/dz", None, d_z)
     ctx.compare("dL/dw1, dL/dw2", "[0, 0]", [w1.grad, w2.grad], exact=True)
     ctx.compare("dL/db", "0.125", b.grad, exact=True)
+    if tools().viz:
+        import viz
+
+        ctx.say("The chain rule for dL/db, as the blog writes it (viz.explain):")
+        for line in str(viz.explain(loss, b)).splitlines():
+            ctx.say(f"    {line}" if line else "")
     ctx.save_graph(
         loss,
         "graph_before",
         "hand_calculation_before.svg",
         show_grad=True,
-        edge_labels="local_grad",
+        edge_labels="rule",
     )
     grads = {"dL_dw1": w1.grad, "dL_dw2": w2.grad, "dL_db": b.grad}
 
@@ -90,7 +96,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         "graph_after",
         "hand_calculation_after.svg",
         show_grad=True,
-        edge_labels="local_grad",
+        edge_labels="rule",
     )
     return {
         "y_hat": y_hat.data,

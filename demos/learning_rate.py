@@ -25,6 +25,7 @@ import numpy as np
 
 from autograd_core import Value
 
+from . import plots
 from .common import DemoContext
 
 NAME = "learning_rate"
@@ -76,7 +77,7 @@ def _draw(ctx: DemoContext, runs: dict[float, list[float]]) -> None:
         shown = ws if RATES[rate] != "diverging" else ws[:4]
         reach = 1.15 * max(abs(w - W_BEST) for w in shown)
         grid = np.linspace(W_BEST - reach, W_BEST + reach, 400)
-        ax.plot(grid, [loss_of(w) for w in grid], color="tab:blue", label="L(w)")
+        ax.plot(grid, [loss_of(w) for w in grid], color=plots.BLUE, label="L(w)")
         points = [(w, loss_of(w)) for w in shown]
         for (w0, l0), (w1, l1) in zip(points, points[1:]):
             if abs(w1 - w0) > 1e-3 * reach:  # an arrow too short to see is left out
@@ -84,7 +85,7 @@ def _draw(ctx: DemoContext, runs: dict[float, list[float]]) -> None:
                     "",
                     xy=(w1, l1),
                     xytext=(w0, l0),
-                    arrowprops={"arrowstyle": "->", "color": "tab:green", "lw": 1.5},
+                    arrowprops={"arrowstyle": "->", "color": plots.VERMILLION, "lw": 1.5},
                 )
         if RATES[rate] == "too slow":
             moved = abs(ws[-1] - ws[0])
@@ -94,7 +95,8 @@ def _draw(ctx: DemoContext, runs: dict[float, list[float]]) -> None:
                 xytext=(10, -20),
                 textcoords="offset points",
             )
-        ax.scatter(*zip(*points), color="tab:green", zorder=3, s=18)
+        steps_label = "gradient-descent steps"
+        ax.scatter(*zip(*points), color=plots.VERMILLION, zorder=3, s=18, label=steps_label)
         ax.scatter([W_BEST], [0.0], marker="*", s=120, color="black", zorder=4, label="minimum")
         steps = len(shown) - 1
         ax.set_title(f"alpha = {rate:g}: {RATES[rate]} ({steps} steps shown)")

@@ -17,6 +17,7 @@ import numpy as np
 import nn
 from autograd_core import Tensor
 
+from . import plots
 from .common import DemoContext
 
 NAME = "linear_regression"
@@ -73,18 +74,21 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     fig = ctx.figure(ncols=2)
     if fig is not None:
         left, right = fig.subplots(1, 2)
-        left.scatter(x_np, y_np, s=12, label="data")
+        left.scatter(x_np, y_np, s=12, color=plots.BLUE, label="data")
         left.plot(x_np, 0 * x_np, color="tab:gray", ls="--", label="start: w=0, b=0")
-        left.plot(x_np, w.item() * x_np + b.item(), color="tab:orange", lw=2.5, label="fitted")
+        left.plot(x_np, w.item() * x_np + b.item(), color=plots.ORANGE, lw=2.5, label="fitted")
         left.set_title(f"fitted line: y = {w.item():.3f}x + {b.item():.3f}")
         left.axhline(0, color="black", lw=0.8)
         left.axvline(0, color="black", lw=0.8)
+        left.set_xlabel("x")
+        left.set_ylabel("y")
         left.grid(True, alpha=0.3)
         left.legend()
-        right.plot(losses, color="tab:blue")
+        right.plot(losses, color=plots.BLUE, lw=2)
         right.set_yscale("log")
         right.set_title("mean-squared error")
         right.set_xlabel("gradient-descent step")
+        right.set_ylabel("loss (log scale)")
         right.grid(True, alpha=0.3)
         ctx.save_figure(fig, "fit", "linear_regression.png")
 

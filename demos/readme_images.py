@@ -3,8 +3,8 @@
 - ``xor_decision_boundary.png``: the shaded decision boundary of the blog's 2-3-1 XOR network,
   copied from the ``xor_network`` demo's output;
 - ``neuron_graph.png``: the blog's Part I neuron after ``backward()``, drawn by ``viz.render``
-  with values, gradients and local gradients on the edges (the ``hand_calculation`` demo's
-  "before the update" graph, as PNG).
+  with values, gradients and each edge's local gradient with its rule (``x1 = 0``), as the
+  ``hand_calculation`` demo's "before the update" graph, in PNG.
 
 Needs matplotlib and Graphviz's ``dot`` program.
 """
@@ -33,7 +33,7 @@ def neuron_graph(path: Path) -> Path:
     w1, w2, b = Value(0.1, label="w1"), Value(0.6, label="w2"), Value(0.0, label="b")
     _, loss = forward(x1, x2, w1, w2, b, y)
     loss.backward()
-    return viz.render(loss, path, show_grad=True, edge_labels="local_grad")
+    return viz.render(loss, path, show_grad=True, edge_labels="rule")
 
 
 def xor_decision_boundary(path: Path) -> Path:

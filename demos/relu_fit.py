@@ -19,6 +19,7 @@ import numpy as np
 import nn
 from autograd_core import Tensor, no_grad
 
+from . import plots
 from .common import DemoContext
 from .training import weight_and_bias
 
@@ -124,6 +125,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     fig = ctx.figure(ncols=2, size=(5.5, 5))
     if fig is not None:
         left, right = fig.subplots(1, 2, sharey=True)
+        plots.use_palette(left, right)
         for ax in (left, right):
             ax.scatter(x_np, y_np, s=10, color="tab:gray", label="data")
             ax.axhline(0, color="black", lw=0.8)
@@ -131,6 +133,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             ax.grid(True, alpha=0.3)
             ax.set_xlim(-5, 5)
             ax.set_xlabel("x")
+            ax.set_ylabel("y")
         left.plot(x_np, pred1.data, label=f"Pred 1 = {W1:g}x {B1:+g}")
         left.plot(x_np, pred2.data, label=f"Pred 2 = {W2:g}x {B2:+g}")
         left.plot(x_np, pred_sum.data, ls="--", label="Pred Sum: a line")

@@ -62,6 +62,9 @@ class Linear(Module):
             )
         return linear(x, self.weight, self.bias)  # x @ W.T + b, as one graph node
 
+    def scope_title(self) -> str:
+        return f"Linear({self.in_features}→{self.out_features})"
+
     def extra_repr(self) -> str:
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -19,7 +19,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, overload
 import numpy as np
 
 from autograd_core import Tensor, Value
-from autograd_core.context import call_in_scope
+from autograd_core.context import ScopeName, call_in_scope
 
 __all__ = [
     "Parameter",
@@ -109,6 +109,7 @@ class Module:
     _non_persistent: set[str]  # buffers left out of state_dict
     training: bool
     _scope_name: str
+    _scope: ScopeName | None = None  # the name with scope_title(), made at the first call
     # True for containers that are never called (ParameterList): their parameters are
     # placed in the scope of the module that calls them.
     _holds_only = False
@@ -230,6 +231,7 @@ class Module:
     def _adopt(self, name: str) -> None:
         """Called when a parent registers this module under ``name``: that is its scope name."""
         self.__dict__["_scope_name"] = name
+        self.__dict__["_scope"] = None
 
     @property
     def scope_name(self) -> str:
@@ -243,11 +245,22 @@ class Module:
             raise ValueError(f"scope_name must be a non-empty string, got {name!r}")
         self._adopt(name)
 
+    def scope_title(self) -> str:
+        """What drawings say this module is, beside its scope name: its type, and its shape
+        where it has one (``Linear(2→3)``); subclasses with a shape override it."""
+        return type(self).__name__
+
     # ------------------------------------------------------------------ calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # Parameters keep the scope they were created in (none): viz draws a parameter in
         # the box of the layer that uses it, so calls never write to shared parameters.
-        return call_in_scope(self._scope_name, self.forward, *args, **kwargs)
+        return call_in_scope(self._scope or self._titled_scope(), self.forward, *args, **kwargs)
+
+    def _titled_scope(self) -> ScopeName:
+        # Made once (a call per training step must stay cheap) and again after a rename.
+        scope = ScopeName(self._scope_name, self.scope_title())
+        self.__dict__["_scope"] = scope
+        return scope
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses define it."""
@@ -440,7 +453,7 @@ class ModuleList(Module, Generic[M]):
     def _adopt(self, name: str) -> None:
         # Its members are called by the owner, not by the list, so their scope names carry
         # the list's name: ("MLP", "layers.0") matches the parameter name "layers.0.w".
-        self.__dict__["_scope_name"] = name
+        super()._adopt(name)
         for i, module in enumerate(self._items):
             module._adopt(f"{name}.{i}")
 

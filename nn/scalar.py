@@ -142,6 +142,9 @@ class Neuron(_ScalarModule):
         out = apply(z + self.b)
         return out
 
+    def scope_title(self) -> str:
+        return f"Neuron({len(self.w)})"
+
     def extra_repr(self) -> str:
         fused = ", fused=True" if self.fused else ""
         return f"{len(self.w)} inputs, activation={self.activation!r}{fused}"
@@ -176,6 +179,10 @@ class Layer(_ScalarModule):
         """One output per neuron; the Value itself for a single neuron."""
         out = [neuron(x) for neuron in self.neurons]
         return out[0] if len(out) == 1 else out
+
+    def scope_title(self) -> str:
+        neurons = self.neurons._items
+        return f"Layer({len(neurons[0].w) if neurons else 0}→{len(neurons)})"
 
 
 class MLP(_ScalarModule):
@@ -212,6 +219,12 @@ class MLP(_ScalarModule):
             )
             for i in range(len(nouts))
         )
+
+    def scope_title(self) -> str:
+        layers = self.layers._items
+        sizes = [len(layers[0].neurons._items[0].w)] if layers and layers[0].neurons._items else []
+        sizes += [len(layer.neurons._items) for layer in layers]
+        return "MLP(" + "→".join(map(str, sizes)) + ")"
 
     def forward(self, x: Input) -> Value | list[Value]:
         """The outputs of the last layer for one example ``x`` (a Value for one output)."""

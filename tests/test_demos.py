@@ -16,6 +16,7 @@ the ``notebook`` extra (nbclient, nbformat, ipykernel, ipywidgets).
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import os
 import shutil
@@ -85,14 +86,64 @@ class Run:
     lines: list[str]
 
 
+@dataclass
+class Panel:
+    """What one saved plot panel shows a reader (recorded as it is saved)."""
+
+    title: str
+    xlabel: str
+    ylabel: str
+    yscale: str
+    legend: list[str]
+    colours: set[str]
+
+
+def _panels(fig: object) -> list[Panel]:
+    from matplotlib.colors import to_hex
+
+    panels = []
+    for ax in fig.axes:  # type: ignore[attr-defined]
+        colours = {to_hex(line.get_color()) for line in ax.lines}
+        for collection in ax.collections:
+            for rgba in [*collection.get_facecolor(), *collection.get_edgecolor()]:
+                if rgba[3] > 0:
+                    colours.add(to_hex(rgba[:3]))
+        legend = ax.get_legend()
+        panels.append(
+            Panel(
+                ax.get_title(),
+                ax.get_xlabel(),
+                ax.get_ylabel(),
+                ax.get_yscale(),
+                [t.get_text() for t in legend.get_texts()] if legend else [],
+                colours,
+            )
+        )
+    return panels
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("demo-output")
     lines: list[str] = []
-    results = {
-        name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
-    }
+    save = DemoContext.save_figure
+
+    def recording(ctx: DemoContext, fig: object, key: str, filename: str) -> Path:
+        if importlib.util.find_spec("matplotlib") is not None:
+            PANELS[f"{ctx.name}/{key}"] = _panels(fig)
+        return save(ctx, fig, key, filename)
+
+    DemoContext.save_figure = recording  # type: ignore[method-assign]
+    try:
+        results = {
+            name: demos.run(name, out=out, plots=True, echo=lines.append) for name in demos.names()
+        }
+    finally:
+        DemoContext.save_figure = save  # type: ignore[method-assign]
     return Run(out, results, lines)
+
+
+PANELS: dict[str, list[Panel]] = {}  # "demo/key" -> its panels, filled by the run fixture
 
 
 def values(run: Run, name: str) -> dict:
@@ -135,6 +186,13 @@ def test_hand_calculation_matches_the_blog(run: Run) -> None:
     assert round(v["y_hat_new"], 3) == 0.469
     assert round(v["loss_new"], 5) == 0.10988
     assert math.trunc(v["loss_new"] * 1000) == 109  # the blog truncates: "around 0.109"
+
+
+@needs_graphviz
+def test_hand_calculation_writes_the_chain_rule_out(run: Run) -> None:
+    shown = [line.strip() for line in run.lines]
+    assert "product: 0.5 × -1 × -1 × 0.25 × 1 = 0.125" in shown
+    assert "∂L/∂b = 0.125 (the sum over 1 path) = b.grad ✓" in shown
 
 
 def test_or_gate_matches_the_blog(run: Run) -> None:
@@ -346,9 +404,47 @@ def test_graphs_show_the_blogs_values_and_layers(run: Run) -> None:
     before = run.results["hand_calculation"].files["graph_before"].read_text("utf-8")
     for text in ("w1", "w2", "x1", "ŷ", "sigmoid", "0.125", "0.25"):
         assert text in before, text
+    assert "σ(z)(1&#45;σ(z)) = 0.25" in before and "x1 = 0" in before  # each edge's rule (SVG)
     graph = run.results["xor_network"].files["graph"].read_text("utf-8")
     for text in ("layer1", "layer2", "W1", "b2", "cost", "linear", "sigmoid"):
         assert text in graph, text
+
+
+def _png_dpi(path: Path) -> float:
+    """The resolution a PNG records (its pHYs chunk, pixels per metre)."""
+    data = path.read_bytes()
+    at = data.index(b"pHYs")
+    per_metre = int.from_bytes(data[at + 4 : at + 8], "big")
+    return per_metre * 0.0254
+
+
+@needs_matplotlib
+def test_plots_are_course_ready(run: Run) -> None:
+    from demos import plots
+
+    assert set(PANELS) == {f"{name}/{key}" for name in PLOTS for key in PLOTS[name]}
+    safe = {c.lower() for c in plots.PALETTE} | {"#000000", "#ffffff"}
+    for key, panels in PANELS.items():
+        for panel in panels:
+            where = f"{key}: {panel.title!r}"
+            assert panel.xlabel and panel.ylabel, f"{where} needs axis labels"
+            # colour-blind safe: the palette, black, white or greys (never red and green)
+            odd = {c for c in panel.colours if c not in safe and len({c[1:3], c[3:5], c[5:]}) > 1}
+            assert not odd, f"{where} uses {odd}"
+            if "learning curve" in panel.title:
+                assert panel.yscale == "log", where
+            if "decision boundary" in panel.title:
+                # micrograd's moons are labelled -1/1 and split by the score's sign
+                moons = "micrograd" in panel.title
+                negative = "y = -1" if moons else "y = 0"
+                boundary = "score = 0" if moons else "$\\hat{y} = 0.5$"
+                assert "y = 1" in panel.legend and negative in panel.legend, where
+                assert f"{boundary}: the boundary" in panel.legend, where
+                if "shaded" in panel.title:
+                    assert len(panel.legend) == 5, where
+    for name in PLOTS:
+        for key in PLOTS[name]:
+            assert _png_dpi(run.results[name].files[key]) >= 150, (name, key)
 
 
 def test_readme_pictures_are_committed_and_valid() -> None:
@@ -415,21 +511,30 @@ def test_without_the_graphviz_program_graphs_are_dot_text(tmp_path: Path) -> Non
 
 
 # ---------------------------------------------------------------------------- the notebook
+def _plot_cells(notebook: dict) -> list[dict]:
+    return [
+        c
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+        and "live_plot(" in "".join(c["source"])
+        and "def live_plot" not in "".join(c["source"])
+    ]
+
+
+def _shows(cell: dict, mimetype: str) -> bool:
+    return any(mimetype in output.get("data", {}) for output in cell["outputs"])
+
+
 def test_notebook_runs_headless_top_to_bottom() -> None:
     """Skipped unless the notebook extra is installed: pip install -e ".[notebook]"."""
     extra = 'the notebook test needs the notebook extra (pip install -e ".[notebook]")'
-    nbformat = pytest.importorskip("nbformat", reason=f"{extra}: nbformat is missing")
-    nbclient = pytest.importorskip("nbclient", reason=f"{extra}: nbclient is missing")
+    pytest.importorskip("nbformat", reason=f"{extra}: nbformat is missing")
+    pytest.importorskip("nbclient", reason=f"{extra}: nbclient is missing")
     pytest.importorskip("ipykernel", reason=f"{extra}: ipykernel is missing")
     pytest.importorskip("ipywidgets", reason=f"{extra}: ipywidgets is missing")
-    notebook = nbformat.read(demos.NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(demos.NOTEBOOK.parent)}},
-    )
-    client.execute()  # raises CellExecutionError if any cell fails (the last one asserts)
+    from demos.notebook import execute
+
+    notebook = execute()  # raises CellExecutionError if any cell fails (the last one asserts)
     printed = "".join(
         output.get("text", "")
         for cell in notebook.cells
@@ -437,3 +542,21 @@ def test_notebook_runs_headless_top_to_bottom() -> None:
         for output in cell.outputs
     )
     assert "sliders redraw their plots" in printed
+    # Each plot is an image output (which the sliders update), not only a widget's content.
+    plot_cells = _plot_cells(notebook)
+    assert len(plot_cells) == 6 and all(_shows(cell, "image/png") for cell in plot_cells)
+    (explained,) = [c for c in notebook.cells if "".join(c.source) == "viz.explain(loss, w)"]
+    assert _shows(explained, "text/markdown") and _shows(explained, "text/latex")
+
+
+def test_the_saved_notebook_shows_its_plots_without_a_kernel() -> None:
+    # What GitHub or nbviewer show: the outputs saved by ``python -m demos.notebook``.
+    notebook = json.loads(demos.NOTEBOOK.read_text(encoding="utf-8"))
+    plot_cells = _plot_cells(notebook)
+    assert len(plot_cells) == 6
+    for cell in plot_cells:
+        assert _shows(cell, "image/png"), "".join(cell["source"])[:60]
+    sources = {"".join(c["source"]): c for c in notebook["cells"] if c["cell_type"] == "code"}
+    assert _shows(sources["viz.explain(loss, w)"], "text/markdown")
+    (graph,) = [c for src, c in sources.items() if "viz.to_dot(loss" in src]
+    assert _shows(graph, "image/svg+xml") or _shows(graph, "text/html")

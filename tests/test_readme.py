@@ -38,6 +38,13 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
 
+def shown_outputs() -> list[str | None]:
+    """Per Python block, the ```text block right after it (its whole printed output), if any."""
+    text = README.read_text(encoding="utf-8")
+    found = re.findall(r"```python\n.*?```(?:\s*```text\n(.*?)```)?", text, re.S)
+    return [shown if shown else None for shown in found]
+
+
 def promised(line: str) -> str:
     """The value a line's comment promises ('# 0.5 0.125  -- explanation' -> '0.5 0.125')."""
     return line.rpartition("  # ")[2].split("--")[0].strip() if "  # " in line else ""
@@ -76,6 +83,8 @@ def missing_tool(exc: BaseException) -> str | None:
 
 def test_readme_has_examples() -> None:
     assert len(python_blocks()) >= 5
+    assert len(shown_outputs()) == len(python_blocks())
+    assert any(shown_outputs())  # at least one block shows its whole output
 
 
 @pytest.mark.parametrize("index", range(len(python_blocks())))
@@ -104,6 +113,9 @@ def test_readme_example(index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 + "; ".join(unavailable)
             )
         raise
+    shown = shown_outputs()[index]
+    if shown is not None:  # the block's whole output is shown after it, character for character
+        assert out.getvalue() == shown, out.getvalue()
     printed = out.getvalue().splitlines()
     print_lines = [ln for ln in block.splitlines() if "print(" in ln and promised(ln)]
     assert len(printed) >= len(print_lines), printed

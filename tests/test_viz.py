@@ -23,6 +23,7 @@ graphviz = pytest.importorskip(
     "graphviz", reason='viz needs the graphviz Python package (pip install -e ".[viz]")'
 )
 
+import autograd_core as ag  # noqa: E402
 import viz  # noqa: E402  (after the skip above)
 from autograd_core import Tensor, Value, dot, scope  # noqa: E402
 from autograd_core.engine import topological_order  # noqa: E402
@@ -182,7 +183,7 @@ def test_to_dot_needs_no_graphviz_program(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_node_kinds_differ_in_shape_and_colour_and_the_legend_names_them() -> None:
     g = or_gate_neuron()
-    source = viz.to_dot(g["loss"]).source
+    source = viz.to_dot(g["loss"], fold_constants=False).source  # draw the number 0.5 too
     nodes, _ = parse(source)
     constant = next(v for k, v in nodes.items() if "const" in v["text"] and "0.5" in v["text"])
 
@@ -251,13 +252,58 @@ def test_a_dot_node_is_drawn_with_one_labelled_edge_per_operand() -> None:
     assert labels == {"w0": "3", "x0": "0.5", "w1": "4", "x1": "-2", "b": "1"}
 
 
-def test_edge_labels_name_the_rule_on_a_tensor_graph() -> None:
+def test_edge_labels_write_the_vector_jacobian_product_on_a_tensor_graph() -> None:
     w = Tensor(np.ones((2, 2)), requires_grad=True, label="W")
     x = Tensor(np.ones((2, 1)), label="x")
     h = w @ x
     h.label = "h"
     _, edges = parse(viz.to_dot(h, edge_labels="local_grad").source)
-    assert {text_of(re.search(r"label=<(.*)>", a).group(1)) for _, _, a in edges} == {"matmul"}  # type: ignore[union-attr]
+    labels = {t: text_of(re.search(r"label=<(.*)>", a).group(1)) for t, _, a in edges}  # type: ignore[union-attr]
+    assert labels == {"W": "g @ x.T", "x": "W.T @ g"}  # what each operand receives from g
+
+
+def test_rule_edge_labels_write_the_formula_beside_the_number() -> None:
+    g = or_gate_neuron()
+    _, edges = parse(viz.to_dot(g["loss"], edge_labels="rule").source)
+    labels = {(t, h): text_of(re.search(r"label=<(.*)>", a).group(1)) for t, h, a in edges}  # type: ignore[union-attr]
+    assert labels[("z", "ŷ")] == "σ(z)(1-σ(z)) = 0.25"
+    assert labels[("w1", "n4")] == "x1 = 0"  # d(w1*x1)/dw1 = x1, the blog's point
+    assert labels[("x1", "n4")] == "w1 = 0.1"
+    assert labels[("b", "z")] == "1"  # not "1 = 1"
+    with pytest.raises(ValueError, match="'local_grad' or 'rule'"):
+        viz.to_dot(g["loss"], edge_labels="formula")  # type: ignore[arg-type]
+
+
+def test_numbers_mixed_in_are_written_into_their_operation() -> None:
+    g = or_gate_neuron()
+    source = viz.to_dot(g["loss"], edge_labels="local_grad").source
+    nodes, edges = parse(source)
+    # loss = 0.5 * (y - ŷ) ** 2: no node for 0.5 or 2, and no edge with the exponent's 0
+    assert not any("const" in v["text"] for v in nodes.values())
+    assert nodes["loss"]["text"].startswith("loss 0.5 *")
+    square = next(v for v in nodes.values() if "**2" in v["text"])
+    assert square["text"].split()[1] == "**2"
+    assert len(edges) == len(nodes) - 1 == 13
+    drawn = parse(viz.to_dot(g["loss"], fold_constants=False).source)[0]
+    assert len(drawn) == len(nodes) + 2 and sum("const" in v["text"] for v in drawn.values()) == 2
+
+
+def test_only_unlabelled_numbers_are_folded() -> None:
+    x = Value(2.0, label="x")
+    y = Value(3.0, label="y").detach()  # data: a labelled constant stays an input
+    three = Value(3.0, requires_grad=False)  # an unlabelled number folds
+    out = x * y + three
+    out.label = "out"
+    nodes, _ = parse(viz.to_dot(out).source)
+    assert "y" in nodes and nodes["out"]["text"].startswith("out + 3")
+    t = Tensor(np.ones((2, 2)), requires_grad=True, label="t")
+    data = Tensor(np.full((2, 2), 2.0))  # an array of data stays drawn, even unlabelled
+    cost = (ag.maximum(t * data, 1.0) ** 2).sum() / 8
+    cost.label = "cost"
+    tnodes, _ = parse(viz.to_dot(cost).source)
+    assert tnodes["cost"]["text"].startswith("cost / 8")
+    assert any(v["text"].startswith("n1 (2, 2) float64") for v in tnodes.values())
+    assert any(v["text"].split()[1:3] == ["maximum(·,", "1)"] for v in tnodes.values())
 
 
 def test_an_undefined_local_gradient_is_drawn_as_a_red_nan() -> None:
@@ -324,7 +370,9 @@ def test_the_fast_path_for_scalars_writes_what_the_general_path_writes() -> None
     g = or_gate_neuron()
     for options in (Options(), Options(show_data=False), Options(show_grad=False, precision=2)):
         plan = GraphPlan(g["loss"], options)
-        general = [_node_stmt(plan, i, None) for i in range(len(plan.order))]
+        general = [
+            None if plan.folded[i] else _node_stmt(plan, i, None) for i in range(len(plan.order))
+        ]
         assert _node_stmts(plan, None) == general
 
 
@@ -468,7 +516,7 @@ def test_max_nodes_refuses_a_graph_without_scopes_and_names_the_options() -> Non
 
 def test_max_nodes_collapses_scopes_when_that_is_enough() -> None:
     root = scoped_network()
-    count = len(topological_order(root))
+    count = len(topological_order(root)) - 2  # the numbers 1.0 and 2 are written in their ops
     with pytest.warns(UserWarning, match="max_nodes=None") as record:
         source = viz.to_dot(root, max_nodes=count - 1).source
     assert record[0].filename == __file__  # the warning points at the caller

@@ -12,6 +12,9 @@
 - ``explorer(root, lr=0.1)`` steps through the forward pass, the backward pass and one
   gradient-descent update; in a notebook it displays inline, and
   ``backprop_steps(root, "steps.html")`` writes the same page to a file.
+- ``explain(root, wrt)`` writes the chain rule for one input out: every path from ``root``
+  to ``wrt`` with its local gradients, their rules and numbers, and the sum over paths
+  (plain text with ``print``, typeset maths in Jupyter).
 
 Without the ``dot`` program, drawing raises ``GraphvizNotFoundError`` (which says how to
 install it); DOT output still works. The graphs are built with the ``graphviz`` Python
@@ -27,6 +30,7 @@ from .errors import (
     GraphvizNotFoundError,
     GraphvizPackageNotFoundError,
 )
+from .explain import Explanation, explain
 from .explorer import Explorer, backprop_steps, explorer
 from .render import render
 
@@ -37,6 +41,8 @@ __all__ = [
     "explorer",
     "Explorer",
     "backprop_steps",
+    "explain",
+    "Explanation",
     "GraphvizNotFoundError",
     "GraphvizFailedError",
     "GraphTooLargeError",

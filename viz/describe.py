@@ -32,6 +32,7 @@ __all__ = [
     "rows_html",
     "keeps_numbers",
     "local_grads",
+    "scope_text",
 ]
 
 Kind = Literal["input", "parameter", "intermediate", "output"]
@@ -81,6 +82,17 @@ def visible(text: str) -> str:
 def html_text(text: str) -> str:
     """``text`` for an HTML page or a Graphviz HTML label: ``visible``, then escaped."""
     return html.escape(visible(text), quote=True)
+
+
+def scope_text(name: str) -> str:
+    """A scope's name as drawn: with the description an nn module gives it
+    (``layer1: Linear(2→3)``; a root module's own ``Linear(2→3)``), made ``visible``."""
+    description = getattr(name, "description", "")
+    if not description or description == name:
+        return visible(name)
+    if description.startswith(name):
+        return visible(description)
+    return visible(f"{name}: {description}")
 
 
 def display_name(node: Any, index: int) -> str:

@@ -16,15 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd_core.formulas import written
+
 from ._graphviz import graphviz_package
 from .describe import (
     BAD_COLOR,
+    display_name,
     format_number,
     grad_of,
     html_text,
     keeps_numbers,
     local_grads,
     rows_html,
+    scope_text,
     shape_text,
 )
 from .plan import Collapse, EdgeLabels, GraphPlan, Options, Rankdir
@@ -181,8 +185,9 @@ def _node_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str | None]:
     group_of, kinds = plan.group_of, plan.kinds
     stmts: list[str | None] = []
     append = stmts.append
+    folded, op_texts = plan.folded, plan.op_texts
     for i, node in enumerate(plan.order):
-        if group_of[i] >= 0:
+        if group_of[i] >= 0 or folded[i]:
             append(None)
             continue
         data = node.data
@@ -200,7 +205,8 @@ def _node_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str | None]:
             continue
         label = node.label
         name = _esc(str(label)) if label else f"n{i}"
-        cells = f"<TR><TD><B>{name}</B>{_op_html(node.op)}</TD></TR>"
+        op = op_texts.get(i)
+        cells = f"<TR><TD><B>{name}</B>{_op_html(node.op if op is None else op)}</TD></TR>"
         if show_data:
             text = "0" if data == 0 else format(data, fmt)
             cells += f'<TR><TD ALIGN="LEFT">data {text}</TD></TR>'
@@ -219,7 +225,7 @@ def _node_stmt(plan: GraphPlan, i: int, overlay: Overlay | None) -> str:
     precision = opts.precision
     label = node.label
     name = _esc(str(label)) if label else f"n{i}"
-    op = node.op
+    op = plan.op_text(i)
     header = f"<B>{name}</B>{_op_html(op)}"
     rows: list[str] = []
     bad = False
@@ -270,7 +276,8 @@ def _group_stmts(plan: GraphPlan) -> list[str]:
             _esc("out: " + _shape_list(summary.outputs)),
         ]
         # The full path: a lone "0" (nn.Sequential's first layer) says too little.
-        header = f"<B>{_esc('.'.join(summary.scope))}</B>"
+        path = [*summary.scope[:-1], scope_text(summary.scope[-1])]
+        header = f"<B>{_esc('.'.join(path))}</B>"
         attrs = {"label": _html_label(header, rows)}
         attrs.update(STYLE["scope"])
         if summary.is_output:
@@ -280,13 +287,16 @@ def _group_stmts(plan: GraphPlan) -> list[str]:
 
 
 def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
-    label_edges = plan.options.edge_labels == "local_grad"
-    precision = plan.options.precision
+    label_edges = plan.options.edge_labels is not None
+    with_rule = plan.options.edge_labels == "rule"
     lines: list[str] = []
     seen: set[tuple[str, str]] = set()
     local: tuple[Any, ...] = ()
     local_of = -1  # the child whose local gradients ``local`` holds
+    folded = plan.folded
     for e, (parent, child, k) in enumerate(plan.edges):
+        if folded[parent]:
+            continue  # written into the child's operation
         gp, gc = plan.group_of[parent], plan.group_of[child]
         if gp >= 0 or gc >= 0:
             if gp == gc:
@@ -300,7 +310,7 @@ def _edge_stmts(plan: GraphPlan, overlay: Overlay | None) -> list[str]:
         if label_edges:
             if local_of != child:  # not "k == 0": edge 0 may have gone into a collapsed box
                 local, local_of = local_grads(plan.order[child]), child
-            attrs["label"] = _edge_label(plan.order[child], local, k, precision)
+            attrs["label"] = _edge_label(plan, child, local, k, with_rule)
         if overlay is not None:
             attrs.update(overlay.edge_attrs.get(e, {}))
         stmt = f"\tn{parent} -> n{child}"
@@ -332,17 +342,35 @@ def _legend(plan: GraphPlan) -> list[str]:
     return [f"\tlegend [label=<{table}> shape=plain]\n"]
 
 
-def _edge_label(child: Any, local: tuple[Any, ...], k: int, precision: int) -> str:
-    """The local derivative d child / d parent, or the rule's name when there is no number."""
+def _edge_label(plan: GraphPlan, i: int, local: tuple[Any, ...], k: int, with_rule: bool) -> str:
+    """The local derivative d child / d parent (``with_rule``: its formula too, ``x1 = 0``);
+    on a Tensor graph, which keeps rules rather than numbers, the vector-Jacobian product."""
+    child = plan.order[i]
     if k < len(local):
         x = float(local[k])
-        text = format_number(x, precision)  # digits, sign, 'e', 'nan', 'inf': nothing to escape
+        # digits, sign, 'e', 'nan', 'inf': nothing to escape
+        text = format_number(x, plan.options.precision)
         if not math.isfinite(x):
             text = f'<FONT COLOR="{BAD_COLOR}"><B>{text}</B></FONT>'
-        return f"<{text}>"
+        rule = _rule_text(plan, i, k, vjp=False) if with_rule else ""
+        return f"<{_esc(rule)} = {text}>" if rule and rule != text else f"<{text}>"
     if keeps_numbers(child):
         return "<undefined>"
-    return f"<{_esc(child.op)}>"
+    return f"<{_esc(_rule_text(plan, i, k, vjp=True) or child.op)}>"
+
+
+def _rule_text(plan: GraphPlan, i: int, k: int, vjp: bool) -> str:
+    """Node ``i``'s formula for operand ``k``, with the operands' drawn names put in."""
+    node = plan.order[i]
+    operands, constants = [], {}
+    for position, parent in enumerate(node.parents):
+        j = plan.index[id(parent)]
+        if plan.folded[j]:
+            constants[position] = float(np.asarray(parent.data).reshape(-1)[0])
+            operands.append(format_number(constants[position], plan.options.precision))
+        else:
+            operands.append(display_name(parent, j))
+    return written(node.op, k, operands, vjp=vjp, out=display_name(node, i), constants=constants)
 
 
 def _nest(content: dict[tuple[str, ...], list[str]], ids: dict[tuple[str, ...], str]) -> list[str]:
@@ -364,7 +392,8 @@ def _nest(content: dict[tuple[str, ...], list[str]], ids: dict[tuple[str, ...], 
         inner = indent + "\t"
         lines.append(f"{indent}subgraph cluster_{rank[path]} {{\n")
         cluster_id = f' id="{ids[path]}"' if path in ids else ""
-        lines.append(f"{inner}graph [label=<{_esc(path[-1])}> {CLUSTER_ATTRS}{cluster_id}]\n")
+        title = _esc(scope_text(path[-1]))
+        lines.append(f"{inner}graph [label=<{title}> {CLUSTER_ATTRS}{cluster_id}]\n")
         lines.extend(inner + stmt for stmt in content.get(path, []))
         open_paths.append(path)
     while open_paths:
@@ -385,15 +414,18 @@ def to_dot(
     collapse: Collapse = None,
     max_nodes: int | None = TO_DOT_MAX_NODES,
     legend: bool = False,
+    fold_constants: bool = True,
 ) -> graphviz.Digraph:
     """The graph that ends at ``root`` (a Value or Tensor) as a ``graphviz.Digraph``.
 
     ``.source`` is the DOT text (no Graphviz program needed); in Jupyter the returned object
-    displays inline as SVG (that needs the ``dot`` program). Options:
+    displays inline as SVG scaled to fit the column (that needs the ``dot`` program; without
+    it the cell shows how to install it). Options:
 
     - ``show_data`` / ``show_grad``: include each node's data / gradient;
-    - ``edge_labels="local_grad"``: write d child / d parent on each edge (the rule's name
-      for Tensor graphs, which keep rules rather than numbers);
+    - ``edge_labels="local_grad"``: write d child / d parent on each edge (for Tensor
+      graphs, which keep rules rather than numbers, the vector-Jacobian product: ``g @ W``);
+      ``"rule"``: its formula too (``x1 = 0``, ``σ(z)(1-σ(z)) = 0.25``);
     - ``rankdir``: layout direction, "LR" (default), "RL", "TB" or "BT";
     - ``precision``: significant digits of the numbers shown;
     - ``clusters``: draw the nodes of each scope inside a box (one per nn layer);
@@ -402,7 +434,9 @@ def to_dot(
     - ``max_nodes`` (default 10,000): past this many nodes, collapse scopes if that is
       enough (with a warning), otherwise raise ``GraphTooLargeError`` naming the option to
       use, before any DOT is built; ``None`` draws any size;
-    - ``legend``: add a key to the node kinds.
+    - ``legend``: add a key to the node kinds;
+    - ``fold_constants`` (default True): write numbers mixed into an expression into the
+      operation that uses them (``**2``, ``0.5 *``) instead of drawing each as an input.
     """
     options = Options(
         show_data=show_data,
@@ -414,11 +448,14 @@ def to_dot(
         collapse=collapse,
         max_nodes=max_nodes,
         legend=legend,
+        fold_constants=fold_constants,
     )
     plan = GraphPlan(root, options)
     if plan.note:
         _warn(plan.note)
-    return build_digraph(plan)
+    from .notebook import displayable  # notebook imports render, which imports this module
+
+    return displayable(build_digraph(plan))
 
 
 def draw_dot(

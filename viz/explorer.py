@@ -333,6 +333,8 @@ def _payload(
             entry["t"] = f"{tuple(node.data.shape)} {node.data.dtype}"
         if not node.parents and not node.label and not entry["g"] and np.size(node.data) == 1:
             entry["c"] = True  # an unnamed constant: explanations write its value instead
+        if plan.folded[i]:
+            entry["f"] = True  # written into its operation (x**2): the drawing has no node
         nodes.append(entry)
     arity: dict[str, int] = {}
     for _, child, k in plan.edges:

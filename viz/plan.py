@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .describe import kind_of, shape_text
+from autograd_core.formulas import infix_symbol
+
+from .describe import format_number, kind_of, shape_text
 from .errors import GraphTooLargeError
 
 __all__ = [
@@ -28,7 +30,7 @@ __all__ = [
 # it is counted in full first, so that the message can give the exact number.
 EXACT_COUNT = 100_000
 
-EdgeLabels = Literal["local_grad"] | None
+EdgeLabels = Literal["local_grad", "rule"] | None
 Collapse = Literal["scope"] | None
 Rankdir = Literal["LR", "RL", "TB", "BT"]
 
@@ -46,10 +48,13 @@ class Options:
     collapse: Collapse = None
     max_nodes: int | None = None
     legend: bool = False
+    fold_constants: bool = True
 
     def __post_init__(self) -> None:
-        if self.edge_labels not in (None, "local_grad"):
-            raise ValueError(f"edge_labels must be None or 'local_grad', got {self.edge_labels!r}")
+        if self.edge_labels not in (None, "local_grad", "rule"):
+            raise ValueError(
+                f"edge_labels must be None, 'local_grad' or 'rule', got {self.edge_labels!r}"
+            )
         if self.rankdir not in ("LR", "RL", "TB", "BT"):
             raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {self.rankdir!r}")
         if self.collapse not in (None, "scope"):
@@ -58,6 +63,30 @@ class Options:
             raise ValueError(f"precision must be a positive int, got {self.precision!r}")
         if self.max_nodes is not None and not _positive_int(self.max_nodes):
             raise ValueError(f"max_nodes must be a positive int or None, got {self.max_nodes!r}")
+
+
+def is_folded_constant(node: Any) -> bool:
+    """A number mixed into an expression: an unlabelled constant leaf of one element."""
+    if node.parents or node.label:
+        return False
+    data = node.data
+    if type(data) is float:  # a Value
+        return bool(getattr(node, "is_constant", False))
+    return not getattr(node, "requires_grad", False) and np.size(data) == 1
+
+
+def op_with_constants(op: str, operands: list[str | None]) -> str:
+    """The operation with its constant operands written in: ``**2``, ``0.5 *``, ``+ 10``,
+    ``maximum(·, 3)``; ``None`` marks an operand that is drawn."""
+    symbol = infix_symbol(op)
+    if symbol and len(operands) == 2:
+        left, right = operands
+        if right is not None and left is None:
+            return f"{symbol}{right}" if symbol == "**" else f"{symbol} {right}"
+        if left is not None and right is None:
+            return f"{left}{symbol}" if symbol == "**" else f"{left} {symbol}"
+    shown = ["·" if text is None else text for text in operands]
+    return f"{op}({', '.join(shown)})"
 
 
 def _positive_int(x: object) -> bool:
@@ -116,6 +145,12 @@ class GraphPlan:
         self._walk(root)
         self.root_index = self.index[id(root)]
         self.kinds[self.root_index] = "output"
+        # Numbers mixed into an expression are written into the operation that uses them
+        # (``**2``, ``0.5 *``) rather than drawn as inputs with a 0 edge.
+        self.folded: list[bool] = [False] * len(self.order)
+        self.op_texts: dict[int, str] = {}  # where it differs from node.op
+        if options.fold_constants:
+            self._fold_constants()
         self.scopes = self._scopes()
         self.group_of: list[int] = [-1] * len(self.order)
         self.groups: list[tuple[str, ...]] = []
@@ -216,6 +251,26 @@ class GraphPlan:
                 if id(parents[k]) not in index:
                     push(parents[k])
 
+    def _fold_constants(self) -> None:
+        folded, order, kinds = self.folded, self.order, self.kinds
+        for i, node in enumerate(order):
+            if kinds[i] == "input" and is_folded_constant(node):
+                folded[i] = True
+        written: dict[int, list[str | None]] = {}  # child -> its operands, constants written
+        precision = self.options.precision
+        for parent, child, k in self.edges:
+            if folded[parent]:
+                operands = written.setdefault(child, [None] * len(order[child].parents))
+                value = float(np.asarray(order[parent].data).reshape(-1)[0])
+                operands[k] = format_number(value, precision)
+        for child, operands in written.items():
+            self.op_texts[child] = op_with_constants(order[child].op, operands)
+
+    def op_text(self, i: int) -> str:
+        """What node ``i``'s header says it was made by: its op, constants written in."""
+        text = self.op_texts.get(i)
+        return self.order[i].op if text is None else text
+
     def _scopes(self) -> list[tuple[str, ...]]:
         """Each node's scope; a parameter made outside any scope joins the one it is used in."""
         scopes = [getattr(node, "scope", ()) for node in self.order]
@@ -236,8 +291,8 @@ class GraphPlan:
     @property
     def drawn_count(self) -> int:
         """How many nodes the drawing has (a collapsed scope counts as one)."""
-        grouped = sum(1 for g in self.group_of if g >= 0)
-        return len(self.order) - grouped + len(self.groups)
+        hidden = sum(1 for g, f in zip(self.group_of, self.folded) if g >= 0 or f)
+        return len(self.order) - hidden + len(self.groups)
 
     def _collapse(self) -> None:
         """Group the nodes of each innermost scope; outer scopes stay clusters."""
@@ -292,7 +347,7 @@ class GraphPlan:
         inputs: list[dict[int, None]] = [{} for _ in range(count)]  # ordered sets
         outputs: list[dict[int, None]] = [{} for _ in range(count)]
         for i, g in enumerate(self.group_of):
-            if g < 0:
+            if g < 0 or self.folded[i]:
                 continue
             node = self.order[i]
             if node.parents:
@@ -302,7 +357,7 @@ class GraphPlan:
                 summaries[g].values += int(np.size(node.data))
         for parent, child, _ in self.edges:
             gp, gc = self.group_of[parent], self.group_of[child]
-            if gp == gc:
+            if gp == gc or self.folded[parent]:
                 continue
             if gc >= 0:
                 inputs[gc][parent] = None

@@ -48,6 +48,7 @@ def render(
     collapse: Collapse = None,
     max_nodes: int | None = RENDER_MAX_NODES,
     legend: bool = False,
+    fold_constants: bool = True,
 ) -> Path:
     """Draw the graph ending at ``root`` into ``path`` and return it as a ``Path``.
 
@@ -71,6 +72,7 @@ def render(
         collapse=collapse,
         max_nodes=max_nodes,
         legend=legend,
+        fold_constants=fold_constants,
     )
     plan = GraphPlan(root, options, caller="render")
     if plan.note:
