@@ -4,6 +4,7 @@
 engine (``autograd_core.engine``) backpropagates through graphs of either.
 """
 
+from . import autograd
 from .compose import (
     all,
     any,
@@ -109,7 +110,21 @@ from .linalg import cumprod, cumsum, einsum, linear, norm, prod, tensordot
 from .registry import REGISTRY, Operation, differentiable
 from .shape import cat, concatenate, masked_fill, scatter_add, stack
 from .tensor import Tensor, maximum, minimum, where
-from .torch_names import manual_seed
+from .torch_names import (
+    double,
+    float16,
+    float32,
+    float64,
+    from_numpy,
+    half,
+    int32,
+    int64,
+    log_softmax,
+    long,
+    manual_seed,
+    matmul,
+    softmax,
+)
 from .value import Value, dot
 
 __all__ = [
@@ -184,6 +199,19 @@ __all__ = [
     "scatter_add",
     "tensordot",
     "manual_seed",
+    "autograd",
+    "from_numpy",
+    "matmul",
+    "softmax",
+    "log_softmax",
+    "float16",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "half",
+    "double",
+    "long",
     "differentiable",
     "Operation",
     "REGISTRY",

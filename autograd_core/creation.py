@@ -47,9 +47,24 @@ def _make(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=np.float64 if dtype is None else dtype)
 
 
+def _inferred(data: Any, dtype: Any) -> Any:
+    """PyTorch's dtype for ``data`` when none is given: an array keeps its own, Python
+    integers give int64, booleans bool, other numbers the default float (float64 here)."""
+    if dtype is not None:
+        return dtype
+    if isinstance(data, Tensor):
+        return data.dtype
+    kind = np.asarray(data).dtype
+    if isinstance(data, np.ndarray) or kind.kind == "b":
+        return kind
+    return np.int64 if kind.kind in "iu" else np.float64
+
+
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A Tensor from numbers or an array (PyTorch's ``torch.tensor``)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    """A Tensor from numbers or an array (PyTorch's ``torch.tensor``): ``tensor([1, 2])`` is
+    int64 and ``tensor([1.0, 2.0])`` float64, an array keeps its dtype."""
+    data = data.data if isinstance(data, Tensor) else data
+    return Tensor(np.array(data), requires_grad=requires_grad, dtype=_inferred(data, dtype))
 
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -63,9 +78,9 @@ def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def full(shape: Shape, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A Tensor of ``fill_value``."""
+    """A Tensor of ``fill_value``, of its kind as in PyTorch (``full((2,), 4)`` is int64)."""
     dims = _shape((shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),), "full")
-    return _make(np.full(dims, fill_value), dtype, requires_grad)
+    return _make(np.full(dims, fill_value), _inferred(fill_value, dtype), requires_grad)
 
 
 def arange(
@@ -75,11 +90,13 @@ def arange(
     dtype: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``start, start + step, ...`` below ``end`` (``arange(n)`` is 0 .. n-1)."""
+    """``start, start + step, ...`` below ``end`` (``arange(n)`` is 0 .. n-1); int64 when
+    every bound is an integer, as in PyTorch."""
     if step == 0:
         raise ValueError("arange: step must not be 0")
+    data = np.arange(start, end, step) if end is not None else np.arange(start)
     return _make(
-        np.arange(start, end, step) if end is not None else np.arange(start), dtype, requires_grad
+        data, _inferred([start, step] + ([] if end is None else [end]), dtype), requires_grad
     )
 
 
@@ -131,24 +148,35 @@ def randn(
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], Any]:
+    """``t``'s shape and, unless ``dtype`` says otherwise, its dtype (PyTorch's rule)."""
     array = t.data if isinstance(t, Tensor) else np.asarray(t)
-    return array.shape, (array.dtype if dtype is None and array.dtype.kind == "f" else dtype)
+    return array.shape, (array.dtype if dtype is None else dtype)
+
+
+def _random_like(t: Any, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
+    """As ``_like``; random numbers need a floating dtype (PyTorch refuses integers too)."""
+    shape, dtype = _like(t, dtype)
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(
+            f"{name}: random numbers need a floating dtype, got {np.dtype(dtype)}; pass dtype="
+        )
+    return shape, dtype
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros of ``t``'s shape (and floating dtype)."""
+    """Zeros of ``t``'s shape and dtype."""
     shape, dtype = _like(t, dtype)
     return zeros(shape, dtype=dtype, requires_grad=requires_grad)
 
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones of ``t``'s shape (and floating dtype)."""
+    """Ones of ``t``'s shape and dtype."""
     shape, dtype = _like(t, dtype)
     return ones(shape, dtype=dtype, requires_grad=requires_grad)
 
 
 def full_like(t: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``fill_value`` in ``t``'s shape (and floating dtype)."""
+    """``fill_value`` in ``t``'s shape and dtype."""
     shape, dtype = _like(t, dtype)
     return full(shape, fill_value, dtype=dtype, requires_grad=requires_grad)
 
@@ -157,7 +185,7 @@ def rand_like(
     t: Any, generator: Generator = None, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Uniform numbers in [0, 1) in ``t``'s shape."""
-    shape, dtype = _like(t, dtype)
+    shape, dtype = _random_like(t, dtype, "rand_like")
     return rand(shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -165,5 +193,5 @@ def randn_like(
     t: Any, generator: Generator = None, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Standard normal numbers in ``t``'s shape."""
-    shape, dtype = _like(t, dtype)
+    shape, dtype = _random_like(t, dtype, "randn_like")
     return randn(shape, generator=generator, dtype=dtype, requires_grad=requires_grad)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from . import engine
-from .context import _STATE, PLAIN
+from .context import _STATE, PLAIN, is_grad_enabled
 from .inplace import CLOCK
 from .node import GraphNode
 
@@ -503,7 +503,14 @@ class Tensor(GraphNode):
         return array_function(func, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        # np.asarray(t) gives the numbers (a view), never an object array of Tensors.
+        # np.asarray(t) gives the numbers (a view), never an object array of Tensors. Not
+        # for a Tensor in a graph: np.array([x, y]) would silently drop it (PyTorch refuses).
+        if self.requires_grad and is_grad_enabled():
+            raise TypeError(
+                f"numpy.array of a Tensor that requires grad (shape {self.shape}) would drop "
+                "it from the graph; join Tensors with autograd_core.stack([x, y]) or "
+                "concatenate, or take the numbers with t.data / t.detach()"
+            )
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __len__(self) -> int:

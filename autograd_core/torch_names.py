@@ -12,13 +12,59 @@ from .compose import sort
 from .creation import ones, zeros
 from .tensor import Tensor, _norm_axis
 
-__all__ = ["manual_seed"]
+__all__ = [
+    "manual_seed",
+    "from_numpy",
+    "matmul",
+    "softmax",
+    "log_softmax",
+    "float16",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "half",
+    "double",
+    "long",
+]
+
+# torch.float32 and friends, for dtype= arguments: NumPy's types are the dtypes here.
+float16 = half = np.float16
+float32 = np.float32
+float64 = double = np.float64
+int32 = np.int32
+int64 = long = np.int64
 
 
 def manual_seed(seed: int) -> None:
     """Seed NumPy's global stream, which ``rand``, ``randn`` and ``nn``'s initialisers draw
     from by default (PyTorch's ``torch.manual_seed``)."""
     np.random.seed(seed)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor over ``array`` itself, sharing its memory and keeping its dtype
+    (``torch.from_numpy``)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    out = Tensor(array, dtype=array.dtype)
+    out.data = array  # shared, as PyTorch's: writes to one show in the other
+    return out
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """``a @ b`` (``torch.matmul``)."""
+    return a @ b  # type: ignore[no-any-return]
+
+
+def softmax(t: Tensor, dim: int) -> Tensor:
+    """``t.softmax(dim)`` (``torch.softmax``)."""
+    return t.softmax(dim=dim)
+
+
+def log_softmax(t: Tensor, dim: int) -> Tensor:
+    """``t.log_softmax(dim)`` (``torch.log_softmax``)."""
+    return t.log_softmax(dim=dim)
 
 
 class TopK(NamedTuple):

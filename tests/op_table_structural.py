@@ -151,6 +151,9 @@ FUNCTIONS: dict[str, Case] = {
     "maximum": case(lambda a, b: ag.maximum(a, b), (2, 3), (3,), distinct=True),
     "minimum": case(lambda a, b: ag.minimum(a, b), (2, 3), (3,), distinct=True),
     "einsum": case(lambda a, b: ag.einsum("ij,jk->ik", a, b), (2, 3), (3, 2)),
+    "matmul": case(lambda a, b: ag.matmul(a, b), (2, 3), (3, 2)),
+    "softmax": case(lambda a: ag.softmax(a, 1), (2, 3)),
+    "log_softmax": case(lambda a: ag.log_softmax(a, 0), (2, 3)),
     "linear": case(lambda x, w, b: ag.linear(x, w, b), (4, 3), (2, 3), (2,)),
     # A neuron's weighted sum as one node (Values; Tensor's dot is torch.dot, above).
     "dot": case(
@@ -186,6 +189,7 @@ _CAST = "a cast between floating dtypes: test_casts_send_the_gradient_back_in_th
 _IN_PLACE = "an update in place, of an operation in the table: test_core_reliability.py"
 _CREATION = "makes a new leaf: test_pytorch_idioms.py checks the creation functions"
 _MACHINERY = "part of the machinery (graph, modes, registry), not an operation"
+_DTYPE = "a dtype (torch.float32's spelling), not an operation"
 
 NOT_OPERATIONS: dict[str, str] = {
     **dict.fromkeys(
@@ -252,8 +256,12 @@ NOT_OPERATIONS: dict[str, str] = {
             "full_like",
             "rand_like",
             "randn_like",
+            "from_numpy",
         ],
         _CREATION,
+    ),
+    **dict.fromkeys(
+        ["float16", "float32", "float64", "int32", "int64", "half", "double", "long"], _DTYPE
     ),
     **dict.fromkeys(
         [

@@ -105,3 +105,15 @@ def test_numpy_on_values() -> None:
     assert ag.tanh(0.5) == np.tanh(0.5)
     with pytest.raises(TypeError, match="a Value mixes only with Values and numbers"):
         np.ones(2) * Value(1.0)
+
+
+def test_an_array_of_tensors_in_a_graph_is_refused_not_silently_dropped() -> None:
+    x = Tensor(1.0, requires_grad=True)
+    with pytest.raises(TypeError, match=r"would drop it from the graph.*stack\(\[x, y\]\)"):
+        np.array([x, x])
+    np.testing.assert_array_equal(np.asarray(Tensor([1.0, 2.0])), [1.0, 2.0])  # no graph
+    with ag.no_grad():
+        assert np.asarray(x).item() == 1.0  # nothing is recorded here anyway
+    top = np.max(ag.stack([x, x]))
+    top.backward()
+    assert x.grad == 1.0

@@ -108,9 +108,7 @@ def test_creation_functions() -> None:
     np.testing.assert_array_equal(ag.eye(2).data, np.eye(2))
     p = ag.zeros(3, requires_grad=True)
     assert p.requires_grad and p.dtype == np.float64
-    assert (
-        ag.tensor([1, 2]).dtype == np.float64 and ag.tensor([1.0], requires_grad=True).requires_grad
-    )
+    assert ag.tensor([1.0], requires_grad=True).requires_grad
     np.testing.assert_array_equal(
         ag.randn(3, generator=7).data, np.random.default_rng(7).standard_normal(3)
     )
@@ -244,3 +242,37 @@ def test_mm_takes_matrices_and_dot_vectors_as_in_pytorch() -> None:
         a.dot(v)
     with pytest.raises(ValueError, match="lengths 3 and 2"):
         v.dot(Tensor([1.0, 2.0]))
+
+
+def test_creation_infers_pytorchs_dtypes() -> None:
+    assert ag.tensor([1, 2, 3]).dtype == np.int64  # torch.tensor([1, 2, 3]) is int64
+    assert ag.tensor([1.0, 2.0]).dtype == np.float64  # the default float here
+    assert ag.tensor([True, False]).dtype == np.bool_
+    assert ag.tensor(np.float32([1.0])).dtype == np.float32  # an array keeps its dtype
+    assert ag.arange(10).dtype == np.int64 and ag.arange(0, 1, 0.5).dtype == np.float64
+    assert ag.full((2,), 4).dtype == np.int64 and ag.full((2,), 4.0).dtype == np.float64
+    ints = ag.tensor(np.int32([1, 2]))
+    assert ag.zeros_like(ints).dtype == np.int32 and ag.full_like(ints, 7).dtype == np.int32
+    with pytest.raises(TypeError, match="rand_like: random numbers need a floating dtype"):
+        ag.rand_like(ints)
+    with pytest.raises(TypeError, match="floating dtype"):
+        ag.tensor([1, 2], requires_grad=True)  # as torch: only floats require grad
+
+
+def test_the_torch_namespace_spellings() -> None:
+    array = np.arange(3.0)
+    shared = ag.from_numpy(array)
+    array[0] = 7.0  # the same memory, as torch.from_numpy
+    assert shared.data[0] == 7.0 and ag.from_numpy(np.int32([1])).dtype == np.int32
+    assert ag.zeros(2, dtype=ag.float32).dtype == np.float32 and ag.long is np.int64
+    a = Tensor(np.ones((2, 3)), requires_grad=True)
+    assert ag.matmul(a, Tensor(np.ones((3, 1)))).shape == (2, 1)
+    np.testing.assert_allclose(ag.softmax(a, 1).data, np.full((2, 3), 1 / 3))
+    x = Tensor(2.0, requires_grad=True)
+    y = x**3
+    (dx,) = ag.autograd.grad(y, x, create_graph=True)
+    assert dx.item() == 12.0 and x.grad is None  # .grad left as it was
+    (ddx,) = ag.autograd.grad(dx, [x])
+    assert float(ddx) == 12.0
+    with pytest.raises(TypeError, match="from_numpy: expected a numpy.ndarray"):
+        ag.from_numpy([1.0])
