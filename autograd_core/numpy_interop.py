@@ -46,7 +46,15 @@ def _compare(name: str) -> Callable[[Any, Any], Any]:
     return apply
 
 
+_LN2 = float(np.log(2.0))
+
 UFUNCS: dict[Any, Callable[..., Any]] = {
+    np.degrees: lambda a: a * (180.0 / np.pi),
+    np.rad2deg: lambda a: a * (180.0 / np.pi),
+    np.radians: lambda a: a * (np.pi / 180.0),
+    np.deg2rad: lambda a: a * (np.pi / 180.0),
+    np.logaddexp2: lambda a, b: ew.logaddexp(a * _LN2, b * _LN2) / _LN2,
+    np.conjugate: lambda a: a * 1.0,  # real numbers: themselves (a copy in the graph)
     np.add: _dunder("add"),
     np.subtract: _dunder("sub"),
     np.multiply: _dunder("mul"),
@@ -188,6 +196,121 @@ def _no_more(name: str, rest: dict[str, Any]) -> None:
         raise TypeError(f"numpy.{name} on a Tensor: the arguments {sorted(rest)} are not supported")
 
 
+def _np_split(a: Any, indices_or_sections: Any, axis: int = 0, equal: bool = True) -> list[Any]:
+    """``numpy.split``'s meaning: a count of equal sections, or the indices to cut at;
+    ``equal=False`` is ``array_split``: the first ``n % count`` sections one longer."""
+    t = _tensor(a)
+    n = t.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        count = int(indices_or_sections)
+        if count <= 0 or (equal and n % count):
+            raise ValueError(f"numpy.split: {n} elements do not split into {count} equal parts")
+        sizes = [n // count + (1 if k < n % count else 0) for k in range(count)]
+    else:
+        cuts = [0, *[min(max(int(i), 0), n) for i in indices_or_sections], n]
+        sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
+    return list(compose.split(t, sizes, axis))
+
+
+def _moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
+    t = _tensor(a)
+    src = [s % t.ndim for s in np.atleast_1d(source)]
+    dst = [d % t.ndim for d in np.atleast_1d(destination)]
+    rest = [k for k in range(t.ndim) if k not in src]
+    order: list[int] = [0] * t.ndim
+    for s_, d_ in zip(src, dst):
+        order[d_] = s_
+    free = iter(rest)
+    order = [order[k] if k in dst else next(free) for k in range(t.ndim)]
+    return t.permute(*order)
+
+
+def _rollaxis(a: Any, axis: int, start: int = 0) -> Tensor:
+    t = _tensor(a)
+    axis, start = axis % t.ndim, start % (t.ndim + 1)
+    return _moveaxis(t, axis, start - 1 if start > axis else start)
+
+
+def _diff(a: Any, n: int = 1, axis: int = -1) -> Tensor:
+    t = _tensor(a)
+    for _ in range(n):
+        size = t.shape[axis]
+        later = [slice(None)] * t.ndim
+        earlier = [slice(None)] * t.ndim
+        later[axis], earlier[axis] = slice(1, size), slice(0, size - 1)
+        t = t[tuple(later)] - t[tuple(earlier)]
+    return t
+
+
+def _atleast(ndim: int) -> Callable[..., Any]:
+    """numpy.atleast_1d/2d/3d: axes of length 1 added as NumPy places them."""
+
+    def lift(*arrays: Any) -> Any:
+        out = []
+        for a in arrays:
+            t = _tensor(a)
+            shape = t.shape
+            if len(shape) < ndim:
+                if ndim == 3 and len(shape) == 2:
+                    shape = (*shape, 1)
+                elif ndim == 3 and len(shape) == 1:
+                    shape = (1, *shape, 1)
+                else:
+                    shape = (1,) * (ndim - len(shape)) + shape
+            out.append(t.reshape(shape))
+        return out[0] if len(out) == 1 else out
+
+    return lift
+
+
+def _kron(a: Any, b: Any) -> Tensor:
+    t = _tensor(a) if isinstance(a, Tensor) else Tensor(np.asarray(a))
+    u = b if isinstance(b, Tensor) else Tensor(np.asarray(b))
+    ndim = max(t.ndim, u.ndim)
+    t = t.reshape((1,) * (ndim - t.ndim) + t.shape)
+    u = u.reshape((1,) * (ndim - u.ndim) + u.shape)
+    # Every product a[i] * b[j], laid out as a's axes interleaved with b's, then merged.
+    outer = t.reshape(sum(((n, 1) for n in t.shape), ())) * u.reshape(
+        sum(((1, n) for n in u.shape), ())
+    )
+    return outer.reshape(tuple(p * q for p, q in zip(t.shape, u.shape)))
+
+
+def _cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
+) -> Tensor:
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    t = _moveaxis(a, axisa, -1) if isinstance(a, Tensor) else Tensor(np.moveaxis(a, axisa, -1))
+    u = _moveaxis(b, axisb, -1) if isinstance(b, Tensor) else Tensor(np.moveaxis(b, axisb, -1))
+    if t.shape[-1] not in (2, 3) or u.shape[-1] not in (2, 3):
+        raise ValueError("numpy.cross: the vectors must have 2 or 3 components")
+    if t.shape[-1] == 2 and u.shape[-1] == 2:
+        return t[..., 0] * u[..., 1] - t[..., 1] * u[..., 0]  # the z component only, as NumPy
+    zero = t[..., :1] * 0.0
+    t = concatenate([t, zero], axis=-1) if t.shape[-1] == 2 else t
+    u = concatenate([u, u[..., :1] * 0.0], axis=-1) if u.shape[-1] == 2 else u
+    c = stack(
+        [
+            t[..., 1] * u[..., 2] - t[..., 2] * u[..., 1],
+            t[..., 2] * u[..., 0] - t[..., 0] * u[..., 2],
+            t[..., 0] * u[..., 1] - t[..., 1] * u[..., 0],
+        ],
+        axis=-1,
+    )
+    return _moveaxis(c, -1, axisc)
+
+
+def _trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    return compose.diagonal(_tensor(a), offset, axis1, axis2).sum(axis=-1)
+
+
+def _pad(a: Any, pad_width: Any, mode: str, constant_values: float) -> Any:
+    if mode != "constant":
+        raise TypeError("numpy.pad on a Tensor: only mode='constant' is differentiable here")
+    return compose.pad(_tensor(a), pad_width, constant_values)
+
+
 FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.sum: _reduction("sum"),
     np.mean: _reduction("mean"),
@@ -208,6 +331,20 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.roll: lambda a, shift, axis=None: compose.roll(a, shift, axis),
     np.tile: compose.tile,
     np.split: lambda a, sections, axis=0: _np_split(a, sections, axis),
+    np.array_split: lambda a, sections, axis=0: _np_split(a, sections, axis, equal=False),
+    np.hsplit: lambda a, sections: _np_split(a, sections, 1 if _tensor(a).ndim > 1 else 0),
+    np.vsplit: lambda a, sections: _np_split(a, sections, 0),
+    np.dsplit: lambda a, sections: _np_split(a, sections, 2),
+    np.moveaxis: _moveaxis,
+    np.rollaxis: _rollaxis,
+    np.diff: _diff,
+    np.atleast_1d: _atleast(1),
+    np.atleast_2d: _atleast(2),
+    np.atleast_3d: _atleast(3),
+    np.kron: _kron,
+    np.cross: _cross,
+    np.real: lambda a: _tensor(a) * 1.0,  # real input: itself (a copy in the graph)
+    np.imag: lambda a: _tensor(a) * 0.0,
     np.repeat: lambda a, repeats, axis=None: compose.repeat_interleave(a, repeats, axis),
     np.hstack: compose.hstack,
     np.vstack: compose.vstack,
@@ -218,7 +355,7 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.triu: compose.triu,
     np.diagonal: compose.diagonal,
     np.diag: compose.diag,
-    np.trace: lambda a: compose.trace(a),
+    np.trace: _trace,
     np.outer: compose.outer,
     np.inner: compose.inner,
     np.var: lambda a, axis=None, ddof=0, keepdims=False: compose.var(a, axis, ddof, keepdims),
@@ -237,27 +374,6 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
         _tensor(x), "fro" if ord is None else ord, axis, keepdims
     ),
 }
-
-
-def _np_split(a: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
-    """``numpy.split``'s meaning: a count of equal sections, or the indices to cut at."""
-    t = _tensor(a)
-    n = t.shape[axis]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        count = int(indices_or_sections)
-        if count <= 0 or n % count:
-            raise ValueError(f"numpy.split: {n} elements do not split into {count} equal parts")
-        sizes = [n // count] * count
-    else:
-        cuts = [0, *[min(max(int(i), 0), n) for i in indices_or_sections], n]
-        sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
-    return list(compose.split(t, sizes, axis))
-
-
-def _pad(a: Any, pad_width: Any, mode: str, constant_values: float) -> Any:
-    if mode != "constant":
-        raise TypeError("numpy.pad on a Tensor: only mode='constant' is differentiable here")
-    return compose.pad(_tensor(a), pad_width, constant_values)
 
 
 # Functions that only inspect numbers: they run on the arrays and return arrays.

@@ -9,6 +9,7 @@ import pytest
 import autograd_core as ag
 from autograd_core import Tensor, Value
 from autograd_core.numpy_interop import FUNCTIONS, UFUNCS
+from autograd_core.testing import gradcheck, gradgradcheck
 
 
 def test_the_blogs_numpy_forward_runs_on_tensors_and_gets_the_same_gradients() -> None:
@@ -117,3 +118,38 @@ def test_an_array_of_tensors_in_a_graph_is_refused_not_silently_dropped() -> Non
     top = np.max(ag.stack([x, x]))
     top.backward()
     assert x.grad == 1.0
+
+
+_R = np.random.default_rng(0)
+A3, V3, M43 = _R.normal(size=(2, 3, 4)), _R.normal(size=3), _R.normal(size=(4, 3))
+M23, M22 = _R.normal(size=(2, 3)), _R.normal(size=(2, 2))
+COMPOSED = {
+    "moveaxis": (lambda a: np.moveaxis(a, [0, 1], [-1, 0]), (A3,)),
+    "rollaxis": (lambda a: np.rollaxis(a, 2, 0), (A3,)),
+    "diff": (lambda a: np.diff(a, 2, axis=2), (A3,)),
+    "atleast_2d": (lambda a: np.atleast_2d(a), (V3,)),
+    "atleast_3d": (lambda a: np.atleast_3d(a), (M23,)),
+    "kron": (lambda a, b: np.kron(a, b), (M23, M22)),
+    "kron of ranks 1 and 2": (lambda a, b: np.kron(a, b), (V3, M23)),
+    "cross": (lambda a, b: np.cross(a, b), (M43, V3)),
+    "cross along axis 0": (lambda a, b: np.cross(a, b, axis=0), (M43.T, M43.T[::-1])),
+    "array_split": (lambda a: np.array_split(a, 3, axis=2)[1], (A3,)),
+    "hsplit": (lambda a: np.hsplit(a, 3)[2], (M23,)),
+    "vsplit": (lambda a: np.vsplit(a, 2)[1], (M23,)),
+    "dsplit": (lambda a: np.dsplit(a, 2)[0], (A3,)),
+    "degrees": (lambda a: np.degrees(a) + np.deg2rad(a), (M23,)),
+    "logaddexp2": (lambda a, b: np.logaddexp2(a, b), (M23, V3)),
+    "trace with an offset": (lambda a: np.trace(a, 1), (A3[0],)),
+    "trace of a stack": (lambda a: np.trace(a, 0, 1, 2), (A3,)),
+    "real and conj": (lambda a: np.real(a) * np.conj(a) + np.imag(a), (M23,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSED))
+def test_numpy_functions_composed_of_our_operations(name: str) -> None:
+    f, xs = COMPOSED[name]
+    got = f(*[Tensor(x) for x in xs])
+    expected = f(*xs)
+    assert isinstance(got, Tensor) and got.shape == np.shape(expected)
+    np.testing.assert_allclose(got.data, expected, rtol=1e-12, atol=1e-15)
+    assert gradcheck(f, *xs) and gradgradcheck(f, *xs)
