@@ -58,6 +58,14 @@ __all__ = [
     "leaky_relu",
     "elu",
     "hardtanh",
+    "relu6",
+    "hardsigmoid",
+    "hardswish",
+    "softsign",
+    "logsigmoid",
+    "selu",
+    "celu",
+    "mish",
     "logaddexp",
     "arctan2",
     "remainder",
@@ -267,6 +275,93 @@ def _hardtanh_rule(g: Any, out: Any, x: Any, min_val: float, max_val: float) -> 
     return g * _choose(_not((a <= min_val) | (a >= max_val)), 1.0, 0.0)  # NaN passes
 
 
+relu6 = _op(
+    "relu6",
+    lambda x: np.clip(x, 0.0, 6.0),
+    lambda x: min(max(x, 0.0), 6.0),
+    "1 if 0 < x < 6",
+)
+
+
+@relu6.vjp
+def _relu6_rule(g: Any, out: Any, x: Any) -> Any:
+    a = raw(x)
+    return g * _choose(_not((a <= 0.0) | (a >= 6.0)), 1.0, 0.0)  # NaN passes, as PyTorch
+
+
+hardsigmoid = _op(
+    "hardsigmoid",
+    lambda x: np.clip(x / 6.0 + 0.5, 0.0, 1.0),
+    lambda x: min(max(x / 6.0 + 0.5, 0.0), 1.0),
+    "1/6 if -3 < x < 3",
+)
+
+
+@hardsigmoid.vjp
+def _hardsigmoid_rule(g: Any, out: Any, x: Any) -> Any:
+    a = raw(x)
+    return g * _choose((a > -3.0) & (a < 3.0), 1.0 / 6.0, 0.0)
+
+
+hardswish = _op(
+    "hardswish",
+    lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+    lambda x: x * min(max(x + 3.0, 0.0), 6.0) / 6.0,
+    "0 if x ≤ -3, x/3 + 1/2 if x < 3, else 1",
+)
+
+
+@hardswish.vjp
+def _hardswish_rule(g: Any, out: Any, x: Any) -> Any:
+    a = raw(x)
+    return g * _choose(a <= -3.0, 0.0, _choose(a < 3.0, x / 3.0 + 0.5, 1.0))  # NaN: 1
+
+
+softsign = _op(
+    "softsign",
+    lambda x: x / (1.0 + np.abs(x)),
+    lambda x: x / (1.0 + math.fabs(x)),
+    "1/(1+|x|)²",
+)
+
+
+@softsign.vjp
+def _softsign_rule(g: Any, out: Any, x: Any) -> Any:
+    d = 1.0 + abs(x)
+    return g / (d * d)
+
+
+# SELU's constants (Klambauer et al. 2017), as PyTorch writes them.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+selu = _op(
+    "selu",
+    lambda x: _SELU_SCALE * _elu(x, _SELU_ALPHA),
+    lambda x: _SELU_SCALE * (x if x > 0 else _SELU_ALPHA * math.expm1(x)),
+    "scale if x > 0 else scale alpha e^x",
+)
+
+
+@selu.vjp
+def _selu_rule(g: Any, out: Any, x: Any) -> Any:
+    return _elu_rule(g, out, x, _SELU_ALPHA) * _SELU_SCALE
+
+
+celu = _op(
+    "celu",
+    lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha)),
+    lambda x, alpha: x if x > 0 else alpha * math.expm1(x / alpha),
+    "1 if x > 0 else e^(x/alpha)",
+    params={"alpha": 1.0},
+)
+
+
+@celu.vjp
+def _celu_rule(g: Any, out: Any, x: Any, alpha: float) -> Any:
+    return g * _choose(_not(raw(x) <= 0), 1.0, exp((x - relu(x)) / alpha))
+
+
 # ------------------------------------------------------------------ trigonometric, hyperbolic
 sin = _op("sin", np.sin, math.sin, "cos(x)")
 sin.vjp(lambda g, out, x: g * cos(x))
@@ -316,6 +411,20 @@ sigmoid = _op("sigmoid", _sigmoid_array, _sigmoid_float, "σ(x)(1-σ(x))")
 sigmoid.vjp(lambda g, out, x: g * (out * (1 - out)))
 
 
+def _logsigmoid_array(x: np.ndarray) -> np.ndarray:
+    # min(x, 0) - log(1 + e^-|x|): no overflow for any x.
+    return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))  # type: ignore[no-any-return]
+
+
+logsigmoid = _op(
+    "logsigmoid",
+    _logsigmoid_array,
+    lambda x: min(x, 0.0) - math.log1p(math.exp(-math.fabs(x))),
+    "σ(-x)",
+)
+logsigmoid.vjp(lambda g, out, x: g * sigmoid(-x))
+
+
 def _softplus_array(x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
     bx = x * beta
     with np.errstate(over="ignore"):  # exp overflows only where the linear branch is taken
@@ -349,6 +458,21 @@ silu = _op("silu", lambda x: x * _sigmoid_array(x), lambda x: x * _sigmoid_float
 def _silu_rule(g: Any, out: Any, x: Any) -> Any:
     s = sigmoid(x)
     return g * (s * (1 + x * (1 - s)))
+
+
+mish = _op(
+    "mish",
+    lambda x: x * np.tanh(_softplus_array(x, 1.0, 20.0)),
+    lambda x: x * math.tanh(_softplus_float(x, 1.0, 20.0)),
+    "tanh(softplus(x)) + x (1 - tanh²(softplus(x))) σ(x)",
+    edge_safe=True,  # at x = ±inf the rule's inf * 0 is PyTorch's NaN
+)
+
+
+@mish.vjp
+def _mish_rule(g: Any, out: Any, x: Any) -> Any:
+    t = tanh(softplus(x))
+    return g * (t + x * (1 - t * t) * sigmoid(x))
 
 
 # ------------------------------------------------------------------ erf and gelu

@@ -7,7 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd_core import Tensor, linear, sigmoid, tanh
+from autograd_core import (
+    Tensor,
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    linear,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softplus,
+    softsign,
+    tanh,
+)
 from autograd_core import relu as _relu
 
 from .conv import conv2d
@@ -28,7 +47,27 @@ from .normalization import batch_norm, layer_norm
 from .pooling import avg_pool2d, max_pool2d
 from .softmax import log_softmax, softmax
 
+# The elementwise activations are autograd_core's operations themselves.
+ACTIVATIONS = [
+    "elu", "celu", "selu", "gelu", "silu", "mish", "softplus", "softsign", "logsigmoid",
+    "leaky_relu", "hardtanh", "relu6", "hardsigmoid", "hardswish",
+]  # fmt: skip
+
 __all__ = [
+    "elu",
+    "celu",
+    "selu",
+    "gelu",
+    "silu",
+    "mish",
+    "softplus",
+    "softsign",
+    "logsigmoid",
+    "leaky_relu",
+    "hardtanh",
+    "relu6",
+    "hardsigmoid",
+    "hardswish",
     "relu",
     "sigmoid",
     "tanh",

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd_core as ag
 import nn
 from autograd_core import Tensor
 from autograd_core.testing import gradcheck
@@ -38,7 +39,9 @@ def test_the_namespace() -> None:
         "huber_loss",
         "nll_loss",
     ]
-    assert sorted(F.__all__) == sorted(names)
+    assert sorted(F.__all__) == sorted(names + F.ACTIVATIONS)
+    for name in F.ACTIVATIONS:
+        assert getattr(F, name) is getattr(ag, name)
     assert F.cross_entropy is nn.cross_entropy and F.nll_loss is nn.losses.nll_loss
     x = Tensor([[-1.0, 2.0]])
     assert F.relu(x).data.tolist() == [[0.0, 2.0]]
