@@ -158,8 +158,9 @@ def _dot(a: Any, b: Any) -> Any:
     a_nd, b_nd = np.ndim(_data(a)), np.ndim(_data(b))
     if a_nd == 0 or b_nd == 0:
         return _dunder("mul")(a, b)
-    if b_nd > 2:
-        raise TypeError("numpy.dot with a Tensor of more than 2 axes on the right: use np.matmul")
+    if b_nd > 2:  # the last axis of a against the second-to-last of b
+        left = a if isinstance(a, Tensor) else Tensor(np.asarray(a))
+        return linalg.tensordot(left, b, ([a_nd - 1], [b_nd - 2]))
     return _dunder("matmul")(a, b)
 
 

@@ -100,7 +100,7 @@ def _to(t: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 
 def _needs_axes(name: str, axes: int, *operands: Any) -> None:
-    """torch.mm takes matrices and torch.dot vectors; anything else is @'s job."""
+    """torch.mm takes matrices and torch.dot vectors of one length."""
     shapes = [np.shape(getattr(x, "data", x)) for x in operands]
     if any(len(shape) != axes for shape in shapes):
         kind = "2-D matrices" if axes == 2 else "1-D vectors"
@@ -118,8 +118,14 @@ def _mm(t: Tensor, other: Any) -> Tensor:
 
 
 def _dot(t: Tensor, other: Any) -> Tensor:
-    _needs_axes("dot", 1, t, other)
-    return t @ other
+    """torch.dot for two vectors (their lengths must match); for other shapes, where
+    torch.dot refuses, NumPy's ``a.dot(b)`` (``numpy.dot``)."""
+    if t.ndim == 1 and np.ndim(getattr(other, "data", other)) == 1:
+        _needs_axes("dot", 1, t, other)
+        return t @ other
+    from .numpy_interop import array_function
+
+    return array_function(np.dot, (t, other), {})  # type: ignore[no-any-return]
 
 
 def _fill(t: Tensor, value: float) -> Tensor:

@@ -230,7 +230,7 @@ def test_a_users_operation_takes_parameters_with_defaults() -> None:
         del ag.REGISTRY["test_scaled"]
 
 
-def test_mm_takes_matrices_and_dot_vectors_as_in_pytorch() -> None:
+def test_mm_takes_matrices_and_dot_vectors_as_in_pytorch_and_other_shapes_as_numpy() -> None:
     a, v = Tensor(np.ones((2, 3))), Tensor(np.arange(3.0))
     assert a.mm(Tensor(np.ones((3, 4)))).shape == (2, 4)
     assert v.dot(v).item() == 5.0
@@ -238,8 +238,10 @@ def test_mm_takes_matrices_and_dot_vectors_as_in_pytorch() -> None:
         ValueError, match=r"Tensor.mm: takes 2-D matrices.*\(2, 3\) and \(3,\).*a @ b"
     ):
         a.mm(v)
-    with pytest.raises(ValueError, match=r"Tensor.dot: takes 1-D vectors.*use a @ b"):
-        a.dot(v)
+    # Beyond two vectors, where torch.dot refuses, a.dot(b) is NumPy's (np.dot).
+    np.testing.assert_array_equal(a.dot(v).data, np.ones((2, 3)).dot(np.arange(3.0)))
+    b = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_allclose(np.dot(a, Tensor(b)).data, np.ones((2, 3)).dot(b), rtol=1e-15)
     with pytest.raises(ValueError, match="lengths 3 and 2"):
         v.dot(Tensor([1.0, 2.0]))
 
