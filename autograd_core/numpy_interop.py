@@ -48,7 +48,22 @@ def _compare(name: str) -> Callable[[Any, Any], Any]:
 
 _LN2 = float(np.log(2.0))
 
+
+def _fextremum(larger: bool) -> Callable[[Any, Any], Tensor]:
+    """numpy.fmax/fmin (torch.fmax/fmin): the larger (smaller) of a and b, NaN only where
+    both are; the gradient goes to the one chosen, to a on a tie (as PyTorch)."""
+
+    def pick(a: Any, b: Any) -> Tensor:
+        x, y = np.broadcast_arrays(_data(a), _data(b))
+        wins = (x >= y) if larger else (x <= y)
+        return where(wins | np.isnan(y), a, b)
+
+    return pick
+
+
 UFUNCS: dict[Any, Callable[..., Any]] = {
+    np.fmax: _fextremum(True),
+    np.fmin: _fextremum(False),
     np.degrees: lambda a: a * (180.0 / np.pi),
     np.rad2deg: lambda a: a * (180.0 / np.pi),
     np.radians: lambda a: a * (np.pi / 180.0),
@@ -306,6 +321,12 @@ def _trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     return compose.diagonal(_tensor(a), offset, axis1, axis2).sum(axis=-1)
 
 
+def _prod(t: Tensor, axis: Any, keepdims: bool) -> Tensor:
+    if axis is None and keepdims:  # NumPy keeps every axis, of length 1
+        return linalg.prod(t.reshape(-1), 0).reshape((1,) * t.ndim)
+    return linalg.prod(t, axis, keepdims)
+
+
 def _pad(a: Any, pad_width: Any, mode: str, constant_values: float) -> Any:
     if mode != "constant":
         raise TypeError("numpy.pad on a Tensor: only mode='constant' is differentiable here")
@@ -369,7 +390,7 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.einsum: lambda subscripts, *operands: linalg.einsum(subscripts, *operands),
     np.cumsum: lambda a, axis=None: linalg.cumsum(_tensor(a), axis=axis),
     np.cumprod: lambda a, axis=None: linalg.cumprod(_tensor(a), axis=axis),
-    np.prod: lambda a, axis=None, keepdims=False: linalg.prod(_tensor(a), axis, keepdims),
+    np.prod: lambda a, axis=None, keepdims=False: _prod(_tensor(a), axis, keepdims),
     np.tensordot: lambda a, b, axes=2: linalg.tensordot(_tensor(a), b, axes),
     np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: linalg.norm(
         _tensor(x), "fro" if ord is None else ord, axis, keepdims

@@ -153,3 +153,23 @@ def test_numpy_functions_composed_of_our_operations(name: str) -> None:
     assert isinstance(got, Tensor) and got.shape == np.shape(expected)
     np.testing.assert_allclose(got.data, expected, rtol=1e-12, atol=1e-15)
     assert gradcheck(f, *xs) and gradgradcheck(f, *xs)
+
+
+def test_fmax_fmin_skip_nan_and_send_the_gradient_to_the_one_chosen_as_pytorch() -> None:
+    a = np.array([1.0, np.nan, 3.0, 2.0, np.nan])
+    b = np.array([2.0, 1.0, np.nan, 2.0, np.nan])
+    # torch.fmax / torch.fmin forward and backward (sum), PyTorch 2.13.
+    for f, grad_a in [(np.fmax, [0, 0, 1, 1, 1]), (np.fmin, [1, 0, 1, 1, 1])]:
+        ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        out = f(ta, tb)
+        np.testing.assert_array_equal(out.data, f(a, b))
+        out.sum().backward()
+        np.testing.assert_array_equal(ta.grad, grad_a)
+        np.testing.assert_array_equal(tb.grad, 1 - np.array(grad_a))
+
+
+def test_prod_keeps_every_axis_with_keepdims_and_no_axis_as_numpy() -> None:
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    got = np.prod(Tensor(x), keepdims=True)
+    assert got.shape == (1, 1) and got.item() == 720.0
+    assert gradcheck(lambda t: np.prod(t, keepdims=True), x)
