@@ -36,23 +36,24 @@ SKLEARN_HINT = (
 
 SEED = 0
 TEST_FRACTION = 0.2
-BATCH_SIZE = 32
 DTYPE = "float32"
 CLASSES = 10
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one model trains: its learning rate and its epochs (full run, quick run)."""
+    """How one model trains: its learning rate, batch size and epochs (full run, quick run)."""
 
     label: str
     lr: float
+    batch_size: int
     epochs: int
     quick_epochs: int
 
 
-MLP = Recipe("MLP 64-128-10", lr=3e-3, epochs=30, quick_epochs=8)
-CNN = Recipe("CNN conv16-conv32", lr=3e-3, epochs=20, quick_epochs=4)
+MLP = Recipe("MLP 64-128-10", lr=3e-3, batch_size=32, epochs=30, quick_epochs=8)
+# Batches of 64 halve the CNN's steps (its time is in the convolutions' matrix products).
+CNN = Recipe("CNN conv16-conv32", lr=5e-3, batch_size=64, epochs=20, quick_epochs=6)
 
 
 def load(seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -127,7 +128,7 @@ def train(
     epochs = recipe.quick_epochs if ctx.quick else recipe.epochs
     loader = nn.data.DataLoader(
         nn.data.TensorDataset(X_train, y_train),
-        batch_size=BATCH_SIZE,
+        batch_size=recipe.batch_size,
         shuffle=True,
         generator=np.random.default_rng(SEED),
     )
@@ -217,7 +218,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     mode = "quick run (the tests')" if ctx.quick else "full run"
     ctx.say(
         f"{len(X_train)} training and {len(X_test)} test images (8x8, stratified 80/20 split, "
-        f"seed {SEED}), batches of {BATCH_SIZE}, Adam, {DTYPE}; {mode}:"
+        f"seed {SEED}), Adam, {DTYPE}; {mode}:"
     )
     runs: dict[str, dict[str, Any]] = {}
     for recipe, build in ((MLP, mlp), (CNN, cnn)):
@@ -225,7 +226,10 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         model = build()
         epochs = recipe.quick_epochs if ctx.quick else recipe.epochs
         params = sum(p.size for p in model.parameters())
-        ctx.say(f"  {recipe.label} ({params} parameters), lr {recipe.lr:g}, {epochs} epochs:")
+        ctx.say(
+            f"  {recipe.label} ({params} parameters), lr {recipe.lr:g}, batches of "
+            f"{recipe.batch_size}, {epochs} epochs:"
+        )
         runs[recipe.label] = train(ctx, recipe, model, data)
     for label, result in runs.items():
         ctx.say(
