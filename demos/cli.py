@@ -1,8 +1,9 @@
-"""``python -m demos [NAME ...] [--list] [--out DIR] [--no-plots]``."""
+"""``python -m demos [NAME ...] [--list] [--out DIR] [--no-plots] [--quick]``."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("demo-output"), help="where pictures go (./demo-output)"
     )
     parser.add_argument("--no-plots", action="store_true", help="numbers only, no pictures")
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter trainings where a demo has them (digits)"
+    )
     return parser
 
 
@@ -60,6 +64,12 @@ def _summary(results: list[DemoResult], out: Path, plots: bool, seconds: float) 
         print(f"== Graphs are .dot text: {GRAPHVIZ_HINT}")
 
 
+def _redraw(text: str) -> None:
+    """Rewrite the terminal's current line (progress bars)."""
+    sys.stdout.write("\r" + text)
+    sys.stdout.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the demos named in ``argv`` (all by default); 0 when every blog figure agrees."""
     args = _parser().parse_args(argv)
@@ -76,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     results = []
     for name in args.names or list(DEMOS):
-        result = run(name, out=args.out, plots=plots)
+        redraw = _redraw if sys.stdout.isatty() else None  # a log gets whole lines only
+        result = run(name, out=args.out, plots=plots, quick=args.quick, redraw=redraw)
         print(f"   ({result.seconds:.1f} s)\n")
         results.append(result)
     _summary(results, args.out, plots, time.perf_counter() - start)

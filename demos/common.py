@@ -172,6 +172,8 @@ class DemoContext:
     plots: bool = True
     echo: Callable[[str], None] = print
     progress_every: int = 1000
+    quick: bool = False  # the test suite's shorter runs, where a demo has one
+    redraw: Callable[[str], None] | None = None  # rewrites the current line (a terminal)
     comparisons: list[Comparison] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     _hinted: set[str] = field(default_factory=set)
@@ -243,6 +245,21 @@ class DemoContext:
         """Print the epoch and current cost every ``progress_every`` epochs (and the last)."""
         if epoch % self.progress_every == 0 or epoch == total - 1:
             self.echo(f"    epoch {epoch:>5}/{total}  cost {cost:.10f}")
+
+    def bar(self, label: str, done: int, total: int, note: str = "") -> None:
+        """A progress bar, ``done`` of ``total``: redrawn in place where ``redraw`` is set (a
+        terminal), and printed as a line once full, so a log has one line per bar."""
+        width = 24
+        filled = width * done // total
+        line = f"    {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        line = f"{line}  {note}" if note else line
+        if done < total:
+            if self.redraw is not None:
+                self.redraw(line)
+        elif self.redraw is not None:
+            self.redraw(line + "\n")
+        else:
+            self.echo(line)
 
     # ------------------------------------------------------------------ pictures
     @property

@@ -21,6 +21,7 @@ __all__ = [
     "decision_boundary",
     "score_regions",
     "scatter_classes",
+    "confusion_matrix",
     "predict_grid",
     "use_palette",
     "PALETTE",
@@ -159,3 +160,19 @@ def score_regions(
     ax.set_ylabel("$x_2$")
     ax.set_title(title)
     ax.set_aspect("equal")
+
+
+def confusion_matrix(ax: Any, counts: np.ndarray, title: str) -> None:
+    """Counts of (true class, predicted class) in a colour-blind-safe sequential map
+    (cividis), each cell's count written in it; the diagonal holds the correct answers."""
+    n = counts.shape[0]
+    ax.imshow(counts, cmap="cividis")
+    light = counts > counts.max() / 2  # cividis runs from dark blue to light yellow
+    for (row, col), count in np.ndenumerate(counts):
+        colour = "black" if light[row, col] else "white"
+        ax.text(col, row, str(count), ha="center", va="center", color=colour, fontsize=8)
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)

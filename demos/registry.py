@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import (
+    digits,
     hand_calculation,
     learning_rate,
     linear_regression,
@@ -45,6 +46,7 @@ DEMOS: dict[str, Demo] = {
         linear_regression,
         relu_fit,
         moons,
+        digits,
     )
 }
 
@@ -60,12 +62,25 @@ def run(
     plots: bool = True,
     echo: Callable[[str], None] = print,
     progress_every: int = 1000,
+    quick: bool = False,
+    redraw: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    """Run one demo, writing its pictures into ``out`` (none with ``plots=False``)."""
+    """Run one demo, writing its pictures into ``out`` (none with ``plots=False``).
+
+    ``quick`` shortens the demos that have a shorter run (the tests'); ``redraw`` rewrites
+    the current output line, for progress bars on a terminal."""
     if name not in DEMOS:
         raise ValueError(f"unknown demo {name!r}; the demos are: {', '.join(DEMOS)}")
     demo = DEMOS[name]
-    ctx = DemoContext(name, Path(out), plots=plots, echo=echo, progress_every=progress_every)
+    ctx = DemoContext(
+        name,
+        Path(out),
+        plots=plots,
+        echo=echo,
+        progress_every=progress_every,
+        quick=quick,
+        redraw=redraw,
+    )
     echo(f"== {name}: {demo.summary}")
     start = time.perf_counter()
     values = demo.run(ctx)
