@@ -52,8 +52,11 @@ def _inputs(c: Case, data: Any) -> list[Any]:
         flat = np.concatenate([x.ravel() for x in xs])
         gaps = np.diff(np.sort(flat))
         if gaps.size and gaps.min() < 1e-3:
-            start = np.cumsum([0] + [x.size for x in xs])
-            xs = [x + 0.01 * (s + np.arange(x.size)).reshape(x.shape) for x, s in zip(xs, start)]
+            # Evenly spaced values in the drawn elements' order (ties broken by position).
+            spread = np.empty(flat.size)
+            spread[np.argsort(flat, kind="stable")] = np.linspace(c.low, c.high, flat.size)
+            cuts = np.cumsum([x.size for x in xs])[:-1]
+            xs = [p.reshape(x.shape) for p, x in zip(np.split(spread, cuts), xs)]
     return xs
 
 
