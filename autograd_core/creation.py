@@ -55,8 +55,12 @@ def _inferred(data: Any, dtype: Any) -> Any:
     if isinstance(data, Tensor):
         return data.dtype
     kind = np.asarray(data).dtype
-    if isinstance(data, np.ndarray) or kind.kind == "b":
+    if kind.kind == "c":
+        raise TypeError("tensor: complex numbers are not supported (real Tensors only)")
+    if isinstance(data, (np.ndarray, np.generic)) or kind.kind == "b":
         return kind
+    if isinstance(data, (list, tuple)) and data and all(isinstance(x, np.generic) for x in data):
+        return kind  # [np.float32(1), ...] keeps float32
     return np.int64 if kind.kind in "iu" else np.float64
 
 

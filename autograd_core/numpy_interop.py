@@ -19,7 +19,7 @@ import numpy as np
 from . import compose, linalg
 from . import elementwise as ew
 from .shape import concatenate, stack
-from .tensor import Tensor, maximum, minimum, where
+from .tensor import Tensor, _norm_axis, maximum, minimum, where
 
 __all__ = ["array_ufunc", "array_function", "value_ufunc"]
 
@@ -230,8 +230,10 @@ def _np_split(a: Any, indices_or_sections: Any, axis: int = 0, equal: bool = Tru
 
 def _moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
     t = _tensor(a)
-    src = [s % t.ndim for s in np.atleast_1d(source)]
-    dst = [d % t.ndim for d in np.atleast_1d(destination)]
+    src = [_norm_axis(int(s), t.ndim, "moveaxis") for s in np.atleast_1d(source)]
+    dst = [_norm_axis(int(d), t.ndim, "moveaxis") for d in np.atleast_1d(destination)]
+    if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError("numpy.moveaxis: source and destination must name as many axes, each once")
     rest = [k for k in range(t.ndim) if k not in src]
     order: list[int] = [0] * t.ndim
     for s_, d_ in zip(src, dst):
@@ -243,12 +245,19 @@ def _moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
 
 def _rollaxis(a: Any, axis: int, start: int = 0) -> Tensor:
     t = _tensor(a)
-    axis, start = axis % t.ndim, start % (t.ndim + 1)
+    axis = _norm_axis(axis, t.ndim, "rollaxis")
+    start = _norm_axis(start, t.ndim + 1, "rollaxis")
     return _moveaxis(t, axis, start - 1 if start > axis else start)
 
 
-def _diff(a: Any, n: int = 1, axis: int = -1) -> Tensor:
+def _diff(a: Any, n: int = 1, axis: int = -1, **rest: Any) -> Tensor:
+    _no_more("diff", rest)
     t = _tensor(a)
+    if n < 0:
+        raise ValueError(f"numpy.diff: order must be non-negative, got n={n}")
+    if not t.ndim:
+        raise ValueError("numpy.diff: needs at least one axis, got a 0-d Tensor")
+    axis = _norm_axis(axis, t.ndim, "diff")
     for _ in range(n):
         size = t.shape[axis]
         later = [slice(None)] * t.ndim

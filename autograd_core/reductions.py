@@ -246,11 +246,20 @@ def logsumexp(
     return _result(data, (self,), LOGSUMEXP, (kept, self.shape, axes, shift))
 
 
+def _needs_float(t: Tensor, name: str) -> None:
+    if t.dtype.kind != "f":
+        raise TypeError(
+            f"Tensor.{name}: needs a floating dtype, got {t.dtype} (as PyTorch); use "
+            f"t.double().{name}(...) or t.float()"
+        )
+
+
 def softmax(self: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``), without overflow or warnings for
     any finite x."""
     axis = axis if dim is None else dim
     axis = _norm_axis(axis, self.ndim, "softmax")
+    _needs_float(self, "softmax")
     with np.errstate(over="ignore"):
         e = np.exp(self.data - _stable_shift(self.data, axis))
     return _result(e / e.sum(axis=axis, keepdims=True), (self,), SOFTMAX, axis)
@@ -261,6 +270,7 @@ def log_softmax(self: Tensor, axis: int = -1, *, dim: int | None = None) -> Tens
     finite x."""
     axis = axis if dim is None else dim
     axis = _norm_axis(axis, self.ndim, "log_softmax")
+    _needs_float(self, "log_softmax")
     x = self.data
     with np.errstate(over="ignore"):
         shifted = x - _stable_shift(x, axis)

@@ -19,7 +19,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd_core import Tensor, stack
+from autograd_core import Tensor, stack, tensor
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
 
@@ -71,8 +71,12 @@ def default_collate(batch: Sequence[Any]) -> Any:
     first = batch[0]
     if isinstance(first, Tensor):
         return stack(list(batch))
-    if isinstance(first, (np.ndarray, numbers.Number, np.generic)) and not isinstance(first, bool):
-        return Tensor(np.stack([np.asarray(x) for x in batch]))
+    if isinstance(first, (np.ndarray, numbers.Number, np.generic)):
+        # PyTorch's dtypes: integer labels int64, booleans bool, arrays their own.
+        stacked = np.stack([np.asarray(x) for x in batch])
+        if not isinstance(first, (np.ndarray, np.generic)) and stacked.dtype.kind in "iu":
+            stacked = stacked.astype(np.int64)
+        return tensor(stacked)
     if isinstance(first, (str, bytes)):
         return list(batch)
     if isinstance(first, Mapping):

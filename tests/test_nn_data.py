@@ -136,3 +136,13 @@ def test_a_loader_feeds_a_training_loop() -> None:
             optimiser.step()
     accuracy = ((model(Tensor(x)).data > 0) == (y == 1)).mean()
     assert accuracy >= 0.95
+
+
+def test_default_collate_keeps_pytorchs_label_dtypes() -> None:
+    from nn.data import DataLoader
+
+    pairs = [(np.ones(2, np.float32), 1), (np.zeros(2, np.float32), 0)]
+    features, labels = next(iter(DataLoader(pairs, batch_size=2)))
+    assert features.dtype == np.float32 and labels.dtype == np.int64  # as torch
+    flags = next(iter(DataLoader([True, False], batch_size=2)))
+    assert flags.dtype == np.bool_

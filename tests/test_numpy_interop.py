@@ -173,3 +173,19 @@ def test_prod_keeps_every_axis_with_keepdims_and_no_axis_as_numpy() -> None:
     got = np.prod(Tensor(x), keepdims=True)
     assert got.shape == (1, 1) and got.item() == 720.0
     assert gradcheck(lambda t: np.prod(t, keepdims=True), x)
+
+
+def test_moveaxis_rollaxis_and_diff_refuse_what_numpy_refuses() -> None:
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    with pytest.raises(ValueError, match="moveaxis: axis 5 is out of range"):
+        np.moveaxis(x, 0, 5)
+    with pytest.raises(ValueError, match="as many axes, each once"):
+        np.moveaxis(x, [0, 1], [1, 1])
+    with pytest.raises(ValueError, match="rollaxis: axis 7 is out of range"):
+        np.rollaxis(x, 1, 7)
+    with pytest.raises(ValueError, match="order must be non-negative"):
+        np.diff(x, n=-1)
+    with pytest.raises(TypeError, match=r"numpy.diff on a Tensor: the arguments \['prepend'\]"):
+        np.diff(x, prepend=0.0)
+    with pytest.raises(ValueError, match="diff: axis 5 is out of range"):
+        np.diff(x, axis=5)

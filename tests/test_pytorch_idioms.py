@@ -275,6 +275,19 @@ def test_the_torch_namespace_spellings() -> None:
     (dx,) = ag.autograd.grad(y, x, create_graph=True)
     assert dx.item() == 12.0 and x.grad is None  # .grad left as it was
     (ddx,) = ag.autograd.grad(dx, [x])
-    assert float(ddx) == 12.0
+    assert isinstance(ddx, Tensor) and float(ddx) == 12.0  # a Tensor, as torch gives
+    unused = Tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="input 1 was not used.*allow_unused=True"):
+        ag.autograd.grad(y, [x, unused])
+    assert ag.autograd.grad(y, [x, unused], allow_unused=True)[1] is None
     with pytest.raises(TypeError, match="from_numpy: expected a numpy.ndarray"):
         ag.from_numpy([1.0])
+
+
+def test_review_edges_softmax_of_integers_complex_and_numpy_scalars() -> None:
+    with pytest.raises(TypeError, match=r"Tensor.softmax: needs a floating dtype, got int64"):
+        ag.softmax(ag.tensor([1, 4]), 0)
+    with pytest.raises(TypeError, match="complex numbers are not supported"):
+        ag.tensor(1 + 2j)
+    assert ag.tensor(np.float32(1.5)).dtype == np.float32
+    assert ag.tensor([np.float32(1.0), np.float32(2.0)]).dtype == np.float32

@@ -147,6 +147,10 @@ def build_digraph(plan: GraphPlan, overlay: Overlay | None = None) -> graphviz.D
     opts = plan.options
     font = overlay.fontname if overlay is not None else "Helvetica"
     graph_attr: dict[str, str] = {"rankdir": opts.rankdir, "fontname": font}
+    if overlay is not None:
+        # The explorer labels every edge; on graphs where one node feeds many, dot's crossing
+        # minimisation then grows exponentially (36 s for 151 nodes): bound its passes.
+        graph_attr.update(mclimit="0.1", nslimit="2", nslimit1="2")
     if plan.note:
         graph_attr.update(label=f"<{_esc(plan.note)}>", labelloc="t", fontsize="10")
     graph = graphviz_package(plan.caller).Digraph(
