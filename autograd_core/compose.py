@@ -200,7 +200,14 @@ def pad(t: Tensor, pad_width: Any, constant_values: float = 0.0) -> Tensor:
     """Constant padding, as ``numpy.pad(..., mode="constant")``: ``pad_width`` is one
     ``(before, after)`` pair, or one per axis. (PyTorch's ``F.pad`` lists the last axis
     first: write its pairs reversed.)"""
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (t.ndim, 2))
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (t.ndim, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit {t.ndim} axes; give one (before, "
+            "after) pair, or one pair per axis in NumPy's order, e.g. ((0, 1), (1, 2)) "
+            "(PyTorch's F.pad lists flat widths from the last axis first)"
+        ) from None
     out = t
     for axis, (before, after) in enumerate(widths):
         if before < 0 or after < 0:

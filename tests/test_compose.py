@@ -156,3 +156,10 @@ def test_inner_with_a_0d_operand_scales_the_other_as_numpy_and_pytorch() -> None
     t = Tensor([1.0, 2.0])
     np.testing.assert_array_equal(ag.inner(t, Tensor(2.0)).data, [2.0, 4.0])
     np.testing.assert_array_equal(np.inner(Tensor(3.0), t).data, [3.0, 6.0])
+
+
+def test_pad_widths_that_do_not_fit_say_how_to_write_them() -> None:
+    x = Tensor(np.zeros((2, 3)))
+    assert ag.pad(x, ((0, 0), (1, 2))).shape == (2, 6)  # F.pad(x, (1, 2)) in NumPy's order
+    with pytest.raises(ValueError, match=r"one pair per axis in NumPy's order.*F.pad"):
+        ag.pad(x, (1, 2, 0, 1))
