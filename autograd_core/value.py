@@ -2,8 +2,9 @@
 
 Each operation computes its result and records its parents in argument order. Its
 *local gradients* (d out / d parent, the numbers the blog writes on every edge) come from
-a rule kept beside the forward code; the engine multiplies them by the upstream gradient.
-Every rule exists twice, on floats for speed and on Values for ``create_graph``.
+the operation's one rule in the registry (the arithmetic operators: ``arithmetic.py``);
+the engine multiplies them by the upstream gradient. The hottest operations also push
+their gradient by hand here, each tested equal to its rule.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Any, Union
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Union
 
 from . import engine
 from .context import _STATE, PLAIN
@@ -68,13 +67,18 @@ def _push_by_rules(node: Value, create_graph: bool, anomaly: bool) -> None:
         if parent._rule is not CONST:
             parent.grad += upstream * local
     if anomaly:
-        for parent in node._parents:
-            grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
-            if not math.isfinite(grad):
-                raise FloatingPointError(
-                    f"detect_anomaly: backward through Value {node._rule.name!r} gave a "
-                    f"non-finite gradient {grad!r}"
-                )
+        check_finite_grads(node)
+
+
+def check_finite_grads(node: Value) -> None:
+    """detect_anomaly's check after ``node`` pushed its gradient into its parents."""
+    for parent in node._parents:
+        grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
+        if not math.isfinite(grad):
+            raise FloatingPointError(
+                f"detect_anomaly: backward through Value {node._rule.name!r} gave a "
+                f"non-finite gradient {grad!r}"
+            )
 
 
 # The same rule as _push_by_rules, unrolled for the operations every network is made of.
@@ -186,69 +190,7 @@ def _operand(other: Any, opname: str, self: Value, reflected: bool = False) -> V
 
 
 # ---------------------------------------------------------------- local-gradient rules
-# Float rules read data; graph rules build the same expression out of Values.
-
-ADD = _Op("+", lambda n: (1.0, 1.0), lambda n: (_constant(1.0), _constant(1.0)))
-SUB = _Op("-", lambda n: (1.0, -1.0), lambda n: (_constant(1.0), _constant(-1.0)))
-MUL = _Op(
-    "*",
-    lambda n: (n._parents[1].data, n._parents[0].data),
-    lambda n: (n._parents[1], n._parents[0]),
-)
-DIV = _Op(
-    "/",
-    lambda n: (
-        1.0 / n._parents[1].data,
-        -n._parents[0].data / (n._parents[1].data * n._parents[1].data),
-    ),
-    lambda n: (1.0 / n._parents[1], -n._parents[0] / (n._parents[1] * n._parents[1])),
-)
-NEG = _Op("neg", lambda n: (-1.0,), lambda n: (_constant(-1.0),))
-
-
-def _pow_base_local(a: float, b: float) -> float:
-    """d(a**b)/da = b * a**(b-1), with PyTorch's values where a float power would raise.
-
-    a ** 0 is constant (0); at a == 0 the IEEE limits of a**(b-1): 1 for b == 1, inf with
-    b's sign for b < 1 (a vertical slope, as sqrt'(0)), 0 above.
-    """
-    if b == 0.0:
-        return 0.0
-    if a == 0.0 and b < 1.0:
-        # Python's 0.0 ** negative raises; IEEE pow (NumPy's) gives the signed infinity.
-        with np.errstate(divide="ignore"):
-            return float(b * np.power(np.float64(a), b - 1.0))
-    return b * a ** (b - 1.0)
-
-
-def _pow_exponent_local(a: float, b: float, out: float) -> float:
-    """d(a**b)/db = a**b * log(a): 0 at a == 0 (the limit for b >= 0), nan for a < 0
-    (log undefined; PyTorch gives nan too, and the forward value a**b stays fine)."""
-    if a > 0.0:
-        return out * math.log(a)
-    return 0.0 if a == 0.0 and b >= 0.0 else math.nan
-
-
-def _pow_local(n: Value) -> tuple[float, float]:
-    a, b = n._parents
-    d_base = _pow_base_local(a.data, b.data)
-    if b._rule is CONST:
-        return (d_base, 0.0)
-    return (d_base, _pow_exponent_local(a.data, b.data, n.data))
-
-
-def _pow_graph_local(n: Value) -> tuple[Value, Value]:
-    a, b = n._parents
-    # The formula b * a**(b-1) as nodes where it is finite; the limits as constants.
-    general = b.data != 0.0 and (a.data != 0.0 or b.data >= 1.0)
-    d_base = b * a ** (b - 1.0) if general else _constant(_pow_base_local(a.data, b.data))
-    if b._rule is CONST:
-        return (d_base, _constant(0.0))
-    d_exp = n * a.log() if a.data > 0.0 else _constant(_pow_exponent_local(a.data, b.data, n.data))
-    return (d_base, d_exp)
-
-
-POW = _Op("**", _pow_local, _pow_graph_local)
+# + - * / ** and unary minus: arithmetic.py, declared in the registry.
 IDENTITY = _Op("identity", lambda n: (1.0,), lambda n: (_constant(1.0),))
 
 
@@ -370,62 +312,19 @@ class Value(GraphNode):
         return f"Value({', '.join(parts)})"
 
     # ------------------------------------------------------------------ arithmetic
-    # + - * test for a float operand before calling _operand: one call less per op in
-    # expressions like x * 1.0001 + 0.0001.
-    def __add__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "+", self)
-        return _result(self.data + other.data, (self, other), ADD)
+    if TYPE_CHECKING:  # installed by arithmetic.py, beside each operator's rule
 
-    def __radd__(self, other: Number) -> Value:
-        return _operand(other, "+", self, reflected=True).__add__(self)
-
-    def __sub__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "-", self)
-        return _result(self.data - other.data, (self, other), SUB)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _operand(other, "-", self, reflected=True).__sub__(self)
-
-    def __mul__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "*", self)
-        return _result(self.data * other.data, (self, other), MUL)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _operand(other, "*", self, reflected=True).__mul__(self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        other = _operand(other, "/", self)
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
-        return _result(self.data / other.data, (self, other), DIV)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _operand(other, "/", self, reflected=True).__truediv__(self)
-
-    def __pow__(self, other: Operand) -> Value:
-        other = _operand(other, "**", self)
-        a, b = self.data, other.data
-        if a == 0.0 and b < 0:
-            raise ZeroDivisionError(f"Value **: 0.0 ** {b!r} divides by zero")
-        if a < 0 and not b.is_integer():
-            raise ValueError(
-                f"Value **: {a!r} ** {b!r} is not a real number (negative base, "
-                "fractional exponent)"
-            )
-        try:
-            data = a**b
-        except OverflowError:
-            raise OverflowError(f"Value **: {a!r} ** {b!r} overflows a float") from None
-        return _result(data, (self, other), POW)
-
-    def __rpow__(self, other: Number) -> Value:
-        return _operand(other, "**", self, reflected=True).__pow__(self)
-
-    def __neg__(self) -> Value:
-        return _result(-self.data, (self,), NEG)
+        def __add__(self, other: Operand) -> Value: ...
+        def __radd__(self, other: Number) -> Value: ...
+        def __sub__(self, other: Operand) -> Value: ...
+        def __rsub__(self, other: Number) -> Value: ...
+        def __mul__(self, other: Operand) -> Value: ...
+        def __rmul__(self, other: Number) -> Value: ...
+        def __truediv__(self, other: Operand) -> Value: ...
+        def __rtruediv__(self, other: Number) -> Value: ...
+        def __pow__(self, other: Operand) -> Value: ...
+        def __rpow__(self, other: Number) -> Value: ...
+        def __neg__(self) -> Value: ...
 
     def __pos__(self) -> Value:
         return self
@@ -598,10 +497,6 @@ def dot(
     # Usually the first operand is a parameter: skip building the generator then.
     recorded = parents[0]._rule is not CONST or any(p._rule is not CONST for p in parents)
     return _result(total, tuple(parents), DOT, recorded)
-
-
-ADD.backprop = _push_add
-MUL.backprop = _push_mul
 
 
 def _rebuild_value(
