@@ -24,7 +24,7 @@ from .value import Value, _constant, _operand
 
 __all__ = ["add", "sub", "mul", "div", "pow", "neg"]
 
-_value_result = _value._result
+_value_node = _value._node
 
 
 def _declare(
@@ -134,26 +134,26 @@ _V_MUL.backprop = _value._push_mul
 def _value_add(self: Value, other: Any) -> Value:
     if type(other) is not Value:
         other = _constant(other) if type(other) is float else _operand(other, "+", self)
-    return _value_result(self.data + other.data, (self, other), _V_ADD)
+    return _value_node(self.data + other.data, self, other, _V_ADD)
 
 
 def _value_sub(self: Value, other: Any) -> Value:
     if type(other) is not Value:
         other = _constant(other) if type(other) is float else _operand(other, "-", self)
-    return _value_result(self.data - other.data, (self, other), _V_SUB)
+    return _value_node(self.data - other.data, self, other, _V_SUB)
 
 
 def _value_mul(self: Value, other: Any) -> Value:
     if type(other) is not Value:
         other = _constant(other) if type(other) is float else _operand(other, "*", self)
-    return _value_result(self.data * other.data, (self, other), _V_MUL)
+    return _value_node(self.data * other.data, self, other, _V_MUL)
 
 
 def _value_div(self: Value, other: Any) -> Value:
     other = _operand(other, "/", self)
     if other.data == 0.0:
         raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
-    return _value_result(self.data / other.data, (self, other), _V_DIV)
+    return _value_node(self.data / other.data, self, other, _V_DIV)
 
 
 def _value_pow(self: Value, other: Any) -> Value:
@@ -163,11 +163,11 @@ def _value_pow(self: Value, other: Any) -> Value:
         data = _pow_float(a, b)
     except (ZeroDivisionError, ValueError, OverflowError) as exc:
         raise type(exc)(f"Value **: {a!r} ** {b!r} {exc}") from None
-    return _value_result(data, (self, other), _V_POW)
+    return _value_node(data, self, other, _V_POW)
 
 
 def _value_neg(self: Value) -> Value:
-    return _value_result(-self.data, (self,), _V_NEG)
+    return _value_node(-self.data, self, None, _V_NEG)
 
 
 # ------------------------------------------------------------------ Tensor operators

@@ -218,7 +218,7 @@ class Operation:
 
             def local(n: Value) -> tuple[float, ...]:
                 try:
-                    return (rule(1.0, n.data, n._parents[0].data, **params),)
+                    return (rule(1.0, n.data, n._a.data, **params),)
                 except (ZeroDivisionError, OverflowError, ValueError):
                     return general(n, params)
 
@@ -226,7 +226,7 @@ class Operation:
 
         def plain(n: Value) -> tuple[float, ...]:
             try:
-                return (rule(1.0, n.data, n._parents[0].data),)
+                return (rule(1.0, n.data, n._a.data),)
             except (ZeroDivisionError, OverflowError, ValueError):
                 return general(n, params)
 
@@ -436,11 +436,11 @@ def _unary_method(op: Operation, cls: type) -> Callable[..., Any]:
             return _result(array(self.data), (self,), tensor_op)
 
         return _named(on_tensor, op)
-    fn, scalar, value_op, value_result, no_params = (
+    fn, scalar, value_op, value_node, no_params = (
         op.scalar,
         op._scalar,
         op.value_op({}),
-        _value._result,
+        _value._node,
         op.params,
     )
 
@@ -449,7 +449,7 @@ def _unary_method(op: Operation, cls: type) -> Callable[..., Any]:
             data = fn(self.data)  # type: ignore[misc]
         except (ValueError, OverflowError, ZeroDivisionError):
             data = scalar((self.data,), no_params)  # raises, naming the operation
-        return value_result(data if type(data) is float else float(data), (self,), value_op)
+        return value_node(data if type(data) is float else float(data), self, None, value_op)
 
     return _named(on_value, op)
 

@@ -85,18 +85,20 @@ class _Op:
     operation it is ``_push_grad``, stored per instance so the call binds nothing.
     """
 
-    __slots__ = ("name", "vjps", "backprop")
+    __slots__ = ("name", "vjps", "backprop", "leaf")
 
     def __init__(self, name: str, *vjps: Rule) -> None:
         self.name = name
         self.vjps = vjps
         self.backprop = _push_grad
+        self.leaf = False  # True only for LEAF: the engine tests it instead of _parents
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
 
 
 LEAF = _Op("")
+LEAF.leaf = True
 # Largest argument whose exponential is finite, per floating dtype.
 _min = np.minimum.reduce  # x.min() without the Python wrapper NumPy puts around it
 _EXP_LIMIT = {t: float(np.log(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 from . import engine
 from .context import _STATE, PLAIN
 from .inplace import CLOCK
-from .node import GraphNode
+from .node import MANY, GraphNode
 
 __all__ = ["Value", "dot"]
 
@@ -36,7 +36,7 @@ class _Op:
     hand-unrolled one (a third of the time of a training step is spent here).
     """
 
-    __slots__ = ("name", "local", "graph_local", "backprop")
+    __slots__ = ("name", "local", "graph_local", "backprop", "leaf")
 
     def __init__(
         self,
@@ -49,6 +49,7 @@ class _Op:
         self.local = local
         self.graph_local = graph_local
         self.backprop: Push = backprop or _push_by_rules
+        self.leaf = False  # True only for LEAF and CONST: the engine tests it
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
@@ -86,7 +87,7 @@ def _push_add(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
-    a, b = node._parents
+    a, b = node._a, node._b
     if a._rule is not CONST:
         a.grad += upstream
     if b._rule is not CONST:
@@ -97,7 +98,7 @@ def _push_mul(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
-    a, b = node._parents
+    a, b = node._a, node._b
     if a._rule is not CONST:
         a.grad += upstream * b.data
     if b._rule is not CONST:
@@ -107,7 +108,7 @@ def _push_mul(node: Value, create_graph: bool, anomaly: bool) -> None:
 def _push_relu(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
-    a = node._parents[0]
+    a = node._a
     if not node.data <= 0 and a._rule is not CONST:
         a.grad += node.grad
 
@@ -118,23 +119,27 @@ def _no_locals(node: Value) -> tuple[Any, ...]:
 
 LEAF = _Op("", _no_locals, _no_locals)
 CONST = _Op("const", _no_locals, _no_locals)
+LEAF.leaf = CONST.leaf = True
 
 _new = object.__new__
 
 
-def _result(
-    data: float, parents: tuple[Value, ...], op: _Op, recorded: bool | None = None
-) -> Value:
-    """A new node, recorded in the graph unless grad mode is off or all operands are constants.
+def _node(data: float, a: Any, b: Any, op: _Op, recorded: bool | None = None) -> Value:
+    """A new node of parents ``a`` and ``b`` (None for one parent; for more, ``a`` holds
+    their tuple and ``b`` is MANY), recorded in the graph unless grad mode is off or all
+    operands are constants.
 
-    ``recorded`` says whether any operand is differentiable; left out, it is worked out from
-    the first and last operand, which is exact for the unary and binary operations.
+    The parents sit in two slots, not a tuple: then a recorded operation allocates one object
+    that the cyclic garbage collector tracks instead of two, which halves its work in a
+    training step. ``recorded`` says whether any operand is differentiable; left out, it is
+    worked out from ``a`` and ``b``.
     """
     out = _new(Value)
     out.data = data
     state = _STATE.get()
     if state is not PLAIN:
         if state.anomaly and not math.isfinite(data):
+            parents = _unpacked(a, b)
             raise FloatingPointError(
                 f"detect_anomaly: Value {op.name!r} of "
                 f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
@@ -142,26 +147,64 @@ def _result(
         if state.scope:
             out._scope = state.scope
         if not state.grad_enabled:
-            out._parents = ()
+            out._a = None
             out._rule = CONST
             return out
     # Recorded unless every operand is a constant (then so is the result).
     if recorded is None:
-        recorded = parents[0]._rule is not CONST or parents[-1]._rule is not CONST
+        recorded = a._rule is not CONST or (b is not None and b._rule is not CONST)
     if recorded:
-        out._parents = parents
+        out._a = a
+        out._b = b
         out._rule = op
         out._born = CLOCK[0]
     else:
-        out._parents = ()
+        out._a = None
         out._rule = CONST
     return out
+
+
+def _result(
+    data: float, parents: tuple[Value, ...], op: _Op, recorded: bool | None = None
+) -> Value:
+    """A new node of any number of parents (see ``_node``)."""
+    count = len(parents)
+    if count == 1:
+        return _node(data, parents[0], None, op, recorded)
+    if count == 2:
+        return _node(data, parents[0], parents[1], op, recorded)
+    if recorded is None:
+        recorded = any(p._rule is not CONST for p in parents)
+    return _node(data, parents, MANY, op, recorded)
+
+
+def _unpacked(a: Any, b: Any) -> tuple[Value, ...]:
+    """The parents held in the slots ``_a`` and ``_b``, as a tuple."""
+    if a is None:
+        return ()
+    if b is None:
+        return (a,)
+    if b is MANY:
+        return a  # type: ignore[no-any-return]
+    return (a, b)
+
+
+def _packed(parents: tuple[Value, ...]) -> tuple[Any, Any]:
+    """The slots ``_a``, ``_b`` that hold ``parents``."""
+    count = len(parents)
+    if count == 0:
+        return None, None
+    if count == 1:
+        return parents[0], None
+    if count == 2:
+        return parents[0], parents[1]
+    return tuple(parents), MANY
 
 
 def _constant(x: float) -> Value:
     out = _new(Value)
     out.data = x
-    out._parents = ()
+    out._a = None
     out._rule = CONST
     state = _STATE.get()
     if state is not PLAIN and state.scope:
@@ -196,7 +239,7 @@ IDENTITY = _Op("identity", lambda n: (1.0,), lambda n: (_constant(1.0),))
 
 def _alias(node: Value) -> Value:
     """A new node equal to ``node`` with it as its only parent (grad uses one per argument)."""
-    return _result(node.data, (node,), IDENTITY)
+    return _node(node.data, node, None, IDENTITY)
 
 
 class Value(GraphNode):
@@ -208,7 +251,7 @@ class Value(GraphNode):
     constants and are not differentiated); ``backward()`` fills ``grad`` of the whole graph.
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_rule", "_scope", "_modified", "_born")
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_scope", "_modified", "_born")
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # np.exp(v) is v.exp(); np.float64(2) * v is 2.0 * v (numpy_interop).
@@ -219,7 +262,8 @@ class Value(GraphNode):
     data: float
     grad: Any
     label: str | None
-    _parents: tuple[Value, ...]
+    _a: Any  # the first parent (None for a leaf), or a tuple of them all (see _node)
+    _b: Any  # the second parent, None, or MANY
     _rule: _Op
     _scope: tuple[str, ...]
     _modified: int  # the mutation clock at this node's last in-place update (0: never)
@@ -228,7 +272,7 @@ class Value(GraphNode):
     # Slots left unset at creation read as these defaults (creating nodes is the hot path,
     # and most nodes never get a label, a scope, an update in place or, until backward, a
     # gradient).
-    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": (), "_modified": 0, "_born": 0}
+    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": (), "_modified": 0, "_born": 0, "_b": None}
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -257,11 +301,28 @@ class Value(GraphNode):
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self._parents = ()
+        self._a = None
         self._rule = LEAF if requires_grad else CONST  # an input that is not differentiated
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
+    @property
+    def _parents(self) -> tuple[Value, ...]:
+        """The parents in argument order (the engine's view; the node holds them in slots)."""
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is MANY:
+            return a  # type: ignore[no-any-return]
+        return (a, b)
+
+    @_parents.setter
+    def _parents(self, parents: tuple[Value, ...]) -> None:
+        self._a, self._b = _packed(parents)
+
     @property
     def _prev(self) -> set[Value]:
         """micrograd's name for the parents, as a set (``parents`` keeps their order)."""
@@ -336,16 +397,17 @@ class Value(GraphNode):
         """A new node with this one's number and place in the graph (for an update in place)."""
         old = _new(Value)
         old.data, old.grad = self.data, self.grad
-        old._parents, old._rule = self._parents, self._rule
+        old._a, old._b, old._rule = self._a, self._b, self._rule
         old._scope, old._modified, old._born = self._scope, self._modified, self._born
         return old
 
     def _become(self, result: Value, symbol: str) -> None:
         """Turn this node into ``result`` (a recorded update in place)."""
-        self.data, self.grad, self._parents, self._rule = (
+        self.data, self.grad, self._a, self._b, self._rule = (
             result.data,
             0.0,
-            result._parents,
+            result._a,
+            result._b,
             result._rule,
         )
         self._scope = result._scope
@@ -505,6 +567,6 @@ def _rebuild_value(
     """A leaf Value from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
     out = _new(cls)
     out.data, out.grad, out.label, out._scope = data, grad, label, tuple(scope)
-    out._parents = ()
+    out._a = None
     out._rule = CONST if constant else LEAF
     return out
