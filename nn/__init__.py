@@ -43,6 +43,7 @@ from .module import (
     Sequential,
 )
 from .normalization import BatchNorm1d, LayerNorm
+from .onnx_export import export_onnx
 from .optim import SGD, Adam, AdamW, RMSprop
 from .pooling import AvgPool2d, MaxPool2d
 from .scalar import MLP, Layer, Neuron
@@ -105,4 +106,5 @@ __all__ = [
     "RMSprop",
     "save",
     "load",
+    "export_onnx",
 ]

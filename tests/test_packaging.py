@@ -127,11 +127,13 @@ def test_extras_hold_what_the_tests_ci_and_the_notebook_need() -> None:
     assert {"nbclient", "nbformat", "ipykernel", "ipywidgets"} <= test
     assert _names(extras["dev"]) == {"ruff", "mypy"} and not {"ruff", "mypy"} & test
     assert {"jupyterlab", "ipywidgets", "matplotlib"} <= _names(extras["notebook"])
+    assert _names(extras["onnx"]) == {"onnx", "onnxruntime"}
 
 
 def test_ci_installs_test_and_dev_and_runs_the_readmes_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert 'pip install -q -e ".[test,dev]"' in ci
+    install = re.search(r'pip install -q -e "\.\[([\w,]+)\]"', ci)
+    assert install is not None and {"test", "dev", "onnx"} <= set(install.group(1).split(","))
     last = ci.strip().splitlines()[-1]
     readme = (ROOT / "README.md").read_text("utf-8")
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
