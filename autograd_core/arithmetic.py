@@ -28,11 +28,19 @@ _value_node = _value._node
 
 
 def _declare(
-    name: str, symbol: str, array: Any, scalar: Any, formulas: tuple[str, str], arity: int = 2
+    name: str,
+    symbol: str,
+    array: Any,
+    scalar: Any,
+    formulas: tuple[str, str],
+    arity: int = 2,
+    edge_safe: bool = False,
 ) -> Operation:
     """A built-in arithmetic operation; Tensor nodes show ``name`` (PyTorch's), Value nodes
     the ``symbol`` (micrograd's). Not a method: the operators (and torch_names' ``t.add``)
-    are the way in."""
+    are the way in. ``edge_safe``: the rule reaches IEEE limits (x / 0) silently, at the
+    price of a NumPy error-state switch per call, so only / asks for it (** switches inside
+    its rule, past the squares)."""
     checked = _binary(symbol, array) if arity == 2 else array
     local, vjp = formulas
     op = Operation(
@@ -44,7 +52,7 @@ def _declare(
         formula=local,
         vjp_formula=vjp,
         builtin=True,
-        edge_safe=True,
+        edge_safe=edge_safe,
     )
     return register(op)
 
@@ -66,7 +74,9 @@ sub.vjps(lambda g, out, a, b: g, lambda g, out, a, b: -g)
 mul = _declare("mul", "*", np.multiply, operator.mul, ("b, a", "g * b, g * a"))
 mul.vjps(lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
 
-div = _declare("div", "/", np.divide, operator.truediv, ("1/b, -a/b²", "g / b, -g * out / b"))
+div = _declare(
+    "div", "/", np.divide, operator.truediv, ("1/b, -a/b²", "g / b, -g * out / b"), edge_safe=True
+)
 # -g * out / b is -g * a / b², with one multiplication fewer.
 div.vjps(lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b)
 
@@ -77,12 +87,15 @@ neg.vjp(lambda g, out, x: -g)
 def _pow_base_share(g: Any, out: Any, a: Any, b: Any) -> Any:
     """d(a ** b)/da = b * a ** (b - 1), 0 where b == 0 (a ** 0 is constant), as PyTorch.
 
-    At a == 0 the formula's IEEE value is the limit (inf with b's sign for b < 1); Python
-    floats raise there instead, and the registry then evaluates the rule on NumPy floats."""
+    At a == 0 the formula's IEEE value is the limit (inf with b's sign for b < 1), reached
+    without NumPy's warnings (switched off here, not per call: squares need no switch);
+    Python floats raise there instead, and the registry then evaluates the rule on NumPy
+    floats."""
     exponent = raw(b)
-    if np.ndim(exponent) == 0 and exponent == 2:
+    if np.ndim(exponent) == 0 and exponent == 2 and not getattr(b, "requires_grad", False):
         return g * (a * 2)  # squares are everywhere (losses): no power computed
-    general = g * b * a ** (b - 1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        general = g * b * a ** (b - 1)
     constant = exponent == 0
     return _choose(constant, g * 0.0, general) if np.any(constant) else general
 
@@ -94,7 +107,8 @@ def _pow_exponent_share(g: Any, out: Any, a: Any, b: Any) -> Any:
     limit = (base == 0) & (raw(b) >= 0)
     if np.ndim(limit) == 0 and limit:
         return g * 0.0  # before log(0), which a Value refuses
-    general = g * out * _log(a)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        general = g * out * _log(a)
     return _choose(limit, g * 0.0, general) if np.any(limit) else general
 
 
@@ -117,7 +131,11 @@ def _pow_float(a: float, b: float) -> float:
 
 
 pow = _declare(
-    "pow", "**", np.power, _pow_float, ("b a^(b-1), a^b ln a", "g * b a^(b-1), g * out ln a")
+    "pow",
+    "**",
+    np.power,
+    _pow_float,
+    ("b a^(b-1), a^b ln a", "g * b a^(b-1), g * out ln a"),
 )
 pow.vjps(_pow_base_share, _pow_exponent_share)
 

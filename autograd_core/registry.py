@@ -121,7 +121,12 @@ class Operation:
         for op, params in self._value_ops.values():
             op.local = self._local(params)
             op.backprop = self._value_push(params)
-        self._tensor_op.vjps = tuple(_input_vjp(rule, self.edge_safe) for rule in rules)
+        if self.builtin and not (self.edge_safe or self.params):
+            # Built-in rules give arrays (or nodes) and take no parameters: the engine calls
+            # them as they are.
+            self._tensor_op.vjps, self._tensor_op.direct = rules, True
+        else:
+            self._tensor_op.vjps = tuple(_input_vjp(rule, self.edge_safe) for rule in rules)
 
     # ------------------------------------------------------------------ forward
     def __call__(self, *args: Any, **params: Any) -> Any:

@@ -51,10 +51,12 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
             args = tuple([p.data for p in parents])
         out = self.data
     ctx = self._ctx
-    for parent, vjp in zip(parents, self._rule.vjps):
+    rule = self._rule
+    direct = rule.direct
+    for parent, vjp in zip(parents, rule.vjps):
         if not parent.requires_grad:
             continue
-        share = vjp(g, out, args, ctx)
+        share = vjp(g, out, *args) if direct else vjp(g, out, args, ctx)
         target = parent.data
         if share.shape != target.shape:
             share = _unbroadcast(share, target.shape)
@@ -79,19 +81,23 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
 
 
 class _Op:
-    """One tensor operation: its name and a vector-Jacobian rule per parent.
+    """One tensor operation: its name and a vector-Jacobian rule per parent,
+    ``vjp(g, out, inputs, ctx)``.
 
     ``backprop(node, create_graph, anomaly)`` is what the engine calls; for every tensor
     operation it is ``_push_grad``, stored per instance so the call binds nothing.
     """
 
-    __slots__ = ("name", "vjps", "backprop", "leaf")
+    __slots__ = ("name", "vjps", "backprop", "leaf", "direct")
 
     def __init__(self, name: str, *vjps: Rule) -> None:
         self.name = name
         self.vjps = vjps
         self.backprop = _push_grad
         self.leaf = False  # True only for LEAF: the engine tests it instead of _parents
+        # The vjps are the registry's own rules, called as rule(g, out, *inputs): no
+        # wrapper call per share (the arithmetic operators).
+        self.direct = False
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"

@@ -278,4 +278,7 @@ def test_the_direct_paths_equal_the_general_rule(name: str, params: dict[str, An
     g = np.array([1.5, -0.5])
     general = op.shares(g, t.data, tuple(xs), merged)
     for vjp, share in zip(t._rule.vjps, general):
-        np.testing.assert_array_equal(vjp(g, t.data, tuple(xs), t._ctx), share)
+        if t._rule.direct:  # the registry's own rules, called by the engine as they are
+            np.testing.assert_array_equal(vjp(g, t.data, *xs), share)
+        else:
+            np.testing.assert_array_equal(vjp(g, t.data, tuple(xs), t._ctx), share)
