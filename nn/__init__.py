@@ -48,6 +48,7 @@ from .pooling import AvgPool2d, MaxPool2d
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
 from .softmax import LogSoftmax, Softmax
+from .torch_interop import from_torch, load_torch_state_dict, to_torch, torch_state_dict
 
 __all__ = [
     "functional",
@@ -105,4 +106,8 @@ __all__ = [
     "RMSprop",
     "save",
     "load",
+    "to_torch",
+    "from_torch",
+    "torch_state_dict",
+    "load_torch_state_dict",
 ]
