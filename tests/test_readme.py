@@ -31,6 +31,7 @@ OPTIONAL_PACKAGES = {
     "graphviz": 'the graphviz Python package (pip install -e ".[viz]")',
     "hypothesis": 'hypothesis (pip install -e ".[test]")',
     "matplotlib": 'matplotlib (pip install -e ".[demos]")',
+    "torch": 'PyTorch (pip install -e ".[torch]")',
 }
 
 
