@@ -936,7 +936,7 @@ def _compare_runs(
     if len(ours_out) != len(their_out) or not all(isinstance(t, torch.Tensor) for t in their_out):
         raise ValueError(
             f"{what}: on example_input the nn model gives {len(ours_out)} outputs, the torch "
-            f"model {[type(t).__name__ for t in their_out]}; {advice}"
+            f"model {[f'{type(t).__module__}.{type(t).__name__}' for t in their_out]}; {advice}"
         )
     ours_loss: Any = None
     their_loss: Any = None
@@ -950,8 +950,14 @@ def _compare_runs(
                 f"{what}: output {i} on example_input differs (nn: shape {a.shape}, torch: "
                 f"{b.shape}; relative difference {gap:.3g}); {advice}"
             )
-        if a.dtype.kind != "f" or not getattr(yours, "requires_grad", False):
+        ours_track = bool(getattr(mine, "requires_grad", True))  # a list of Values: True
+        if a.dtype.kind != "f" or not (ours_track or yours.requires_grad):
             continue
+        if ours_track != yours.requires_grad:
+            raise ValueError(
+                f"{what}: output {i} on example_input has a gradient in the "
+                f"{'nn' if ours_track else 'torch'} model only; {advice}"
+            )
         w = _weights(b.shape)
         if isinstance(mine, (list, tuple, Value)):
             values = [mine] if isinstance(mine, Value) else list(mine)
@@ -963,8 +969,7 @@ def _compare_runs(
         their_loss = their_term if their_loss is None else their_loss + their_term
     if their_loss is None:
         return
-    if getattr(ours_loss, "requires_grad", True):
-        ours_loss.backward()
+    ours_loss.backward()
     their_loss.backward()
     their_state = theirs.state_dict(keep_vars=True)
     ours_slots = {s.key: s for s in _slots(ours)}

@@ -621,6 +621,38 @@ def test_a_forward_that_cannot_run_in_torch_is_refused_with_what_to_do() -> None
     assert [p.grad for p in model.parameters()] == grads_before and model.training
 
 
+class Sly(Net):
+    """Computes something else on torch tensors: other numbers, or no gradient for the
+    output, or none for one parameter."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def forward(self, x: Any) -> Any:
+        y = self.out(self.hidden(x))
+        if isinstance(y, Tensor):
+            return y * self.scale
+        if self.mode == "numbers":
+            return y * self.scale * 1.01
+        if self.mode == "output":
+            return (y * self.scale).detach()
+        return y * self.scale.detach()
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("numbers", r"output 0 on example_input differs .* relative difference 0\.0099"),
+        ("output", "output 0 on example_input has a gradient in the nn model only"),
+        ("parameter", "on example_input the gradients of scale differ"),
+    ],
+)
+def test_the_check_compares_outputs_and_gradients(mode: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        nn.to_torch(Sly(mode), example_input=np.ones((2, 3)))
+
+
 class TorchNet(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
