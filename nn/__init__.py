@@ -49,6 +49,7 @@ from .pooling import AvgPool2d, MaxPool2d
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
 from .softmax import LogSoftmax, Softmax
+from .torch_interop import from_torch, load_torch_state_dict, to_torch, torch_state_dict
 
 __all__ = [
     "functional",
@@ -107,4 +108,8 @@ __all__ = [
     "save",
     "load",
     "export_onnx",
+    "to_torch",
+    "from_torch",
+    "torch_state_dict",
+    "load_torch_state_dict",
 ]

@@ -33,6 +33,7 @@ OPTIONAL_PACKAGES = {
     "matplotlib": 'matplotlib (pip install -e ".[demos]")',
     "onnx": 'onnx (pip install -e ".[onnx]")',
     "onnxruntime": 'onnxruntime (pip install -e ".[onnx]")',
+    "torch": 'PyTorch (pip install -e ".[torch]")',
 }
 
 
