@@ -259,8 +259,9 @@ def _binary(
 
 # ------------------------------------------------------------------ elementwise rules
 # + - * / ** and unary minus: arithmetic.py, declared in the registry.
-# ctx holds the mask of inputs inside [low, high]: the gradient passes only there.
-CLIP = _Op("clip", lambda g, out, x, c: g * c)
+# ctx holds (the mask of inputs inside [low, high], low, high): the gradient passes only
+# inside; the bounds are kept for whoever reads the graph (the ONNX export, a replay).
+CLIP = _Op("clip", lambda g, out, x, c: g * c[0])
 
 
 def _extremum_shares(a: np.ndarray, b: np.ndarray, loses_a: Any, loses_b: Any) -> Any:
@@ -653,7 +654,7 @@ class Tensor(GraphNode):
             inside &= x >= low
         if high is not None:
             inside &= x <= high
-        return _result(np.clip(x, low, high), (self,), CLIP, inside)
+        return _result(np.clip(x, low, high), (self,), CLIP, (inside, low, high))
 
     # ------------------------------------------------------------------ by family
     # Reductions and shape/indexing operations live in their own modules, which make them

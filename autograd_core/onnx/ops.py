@@ -29,7 +29,6 @@ TRANSLATIONS: dict[str, Translation] = {}
 
 # Operations with no ONNX form here, and what to write instead.
 REFUSED: dict[str, str] = {
-    "einsum": "the graph does not keep its subscripts; write it with @, sums and transposes",
     "cumprod": "ONNX has no running product",
     "put": "placing values into zeros (diag, t[key] = v on a recorded Tensor) has no "
     "translation; build the result with where() or cat()",
@@ -130,27 +129,28 @@ def _where(b: Builder, node: Tensor) -> str:
     return b.node("Where", [b.constant(condition, "condition"), *values])
 
 
+@translates("einsum")
+def _einsum(b: Builder, node: Tensor) -> str:
+    # The node keeps its subscripts explicit, repeated letters already taken out by the
+    # nodes before it (diagonals), as ONNX's Einsum wants them.
+    return b.node("Einsum", [b.value(p) for p in node._parents], equation=node._ctx)
+
+
 @translates("clip")
 def _clip(b: Builder, node: Tensor) -> str:
-    # The graph keeps where values were cut (for the gradient), not the bounds: read them
-    # off the values that were cut, in either run.
-    low: set[float] = set()
-    high: set[float] = set()
-    for run in (node, b.twin(node)):
-        x, out, cut = run._parents[0].data, run.data, ~run._ctx
-        low.update(out[cut & (x < out)].tolist())
-        high.update(out[cut & (x > out)].tolist())
-    if len(low) > 1 or len(high) > 1:
+    _, low, high = node._ctx
+    if any(np.ndim(_raw_bound(bound)) for bound in (low, high)):
         b.fail("clip with array bounds cannot be exported; use maximum() and minimum()")
-    if not low or not high:
-        reached = "the upper bound only" if high else "the lower bound only" if low else "neither"
-        b.fail(
-            f"the graph records where clip cut values, not its bounds, and the example "
-            f"reaches {reached} (or clip has one bound); write hardtanh(x, low, high), or "
-            "maximum(x, low) / minimum(x, high), which keep their bounds"
-        )
-    bounds = [b.scalar(low.pop(), node.dtype), b.scalar(high.pop(), node.dtype)]
+    # ONNX's Clip takes each bound as an optional input: "" leaves it out.
+    bounds = [
+        "" if bound is None else b.scalar(float(_raw_bound(bound)), node.dtype)
+        for bound in (low, high)
+    ]
     return b.node("Clip", [b.value(node._parents[0]), *bounds])
+
+
+def _raw_bound(bound: Any) -> Any:
+    return bound.data if isinstance(bound, Tensor) else bound
 
 
 # ------------------------------------------------------------------ reductions
