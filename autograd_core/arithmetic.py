@@ -191,31 +191,25 @@ def _value_neg(self: Value) -> Value:
 # ------------------------------------------------------------------ Tensor operators
 _T_ADD, _T_SUB, _T_MUL = add._tensor_op, sub._tensor_op, mul._tensor_op
 _T_DIV, _T_POW, _T_NEG = div._tensor_op, pow._tensor_op, neg._tensor_op
-_add, _sub, _mul, _div, _pow = add.array, sub.array, mul.array, div.array, pow.array
+_pow = pow.array
 
 
-def _tensor_add(self: Tensor, other: Any) -> Tensor:
-    if not isinstance(other, Tensor):
-        other = _as_tensor(other, "+", self)
-    return _result(_add(self.data, other.data), (self, other), _T_ADD)
+def _tensor_operator(symbol: str, array: Any, op: Any) -> Any:
+    """``t <symbol> other`` on Tensors: the other operand as a node, then one array call."""
+
+    def operator(self: Tensor, other: Any) -> Tensor:
+        if not isinstance(other, Tensor):
+            other = _as_tensor(other, symbol, self)
+        return _result(array(self.data, other.data), (self, other), op)
+
+    operator.__name__ = f"tensor {symbol}"
+    return operator
 
 
-def _tensor_sub(self: Tensor, other: Any) -> Tensor:
-    if not isinstance(other, Tensor):
-        other = _as_tensor(other, "-", self)
-    return _result(_sub(self.data, other.data), (self, other), _T_SUB)
-
-
-def _tensor_mul(self: Tensor, other: Any) -> Tensor:
-    if not isinstance(other, Tensor):
-        other = _as_tensor(other, "*", self)
-    return _result(_mul(self.data, other.data), (self, other), _T_MUL)
-
-
-def _tensor_div(self: Tensor, other: Any) -> Tensor:
-    if not isinstance(other, Tensor):
-        other = _as_tensor(other, "/", self)
-    return _result(_div(self.data, other.data), (self, other), _T_DIV)
+_tensor_add = _tensor_operator("+", add.array, _T_ADD)
+_tensor_sub = _tensor_operator("-", sub.array, _T_SUB)
+_tensor_mul = _tensor_operator("*", mul.array, _T_MUL)
+_tensor_div = _tensor_operator("/", div.array, _T_DIV)
 
 
 def _tensor_pow(self: Tensor, other: Any) -> Tensor:
@@ -234,28 +228,24 @@ def _tensor_neg(self: Tensor) -> Tensor:
 
 
 # ------------------------------------------------------------------ installing them
-def _reflected_value(method: Any, symbol: str) -> Any:
-    def reflected(self: Value, other: Any) -> Value:  # number <op> node
-        return method(_operand(other, symbol, self, reflected=True), self)  # type: ignore[no-any-return]
+def _reflected(method: Any, symbol: str, operand: Any) -> Any:
+    """``number <symbol> node``: the number made a constant node by ``operand``, then
+    ``method`` with it on the left."""
 
-    return reflected
-
-
-def _reflected_tensor(method: Any, symbol: str) -> Any:
-    def reflected(self: Tensor, other: Any) -> Tensor:  # number or array <op> node
-        return method(_as_tensor(other, symbol, self, True), self)  # type: ignore[no-any-return]
+    def reflected(self: Any, other: Any) -> Any:
+        return method(operand(other, symbol, self, True), self)
 
     return reflected
 
 
 _OPERATORS = {
-    Value: (_reflected_value, (_value_add, _value_sub, _value_mul, _value_div, _value_pow)),
-    Tensor: (_reflected_tensor, (_tensor_add, _tensor_sub, _tensor_mul, _tensor_div, _tensor_pow)),
+    Value: (_operand, (_value_add, _value_sub, _value_mul, _value_div, _value_pow)),
+    Tensor: (_as_tensor, (_tensor_add, _tensor_sub, _tensor_mul, _tensor_div, _tensor_pow)),
 }
 _NAMES = (("add", "+"), ("sub", "-"), ("mul", "*"), ("truediv", "/"), ("pow", "**"))
-for _cls, (_reflect, _methods) in _OPERATORS.items():
+for _cls, (_operand_of, _methods) in _OPERATORS.items():
     for (_name, _symbol), _method in zip(_NAMES, _methods):
         setattr(_cls, f"__{_name}__", _method)
-        setattr(_cls, f"__r{_name}__", _reflect(_method, _symbol))
+        setattr(_cls, f"__r{_name}__", _reflected(_method, _symbol, _operand_of))
 Value.__neg__ = _value_neg  # type: ignore[method-assign]
 Tensor.__neg__ = _tensor_neg  # type: ignore[method-assign]
