@@ -125,7 +125,7 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     spec = ",".join(terms) + "->" + output
     data = np.einsum(spec, *[n.data for n in nodes])
     op = _Op("einsum", *(_share(i, terms, output, sizes) for i in range(len(nodes))))
-    return _result(data, nodes, op)
+    return _result(data, nodes, op, spec)  # the ctx is for replays (autograd_core.tracing)
 
 
 def tensordot(
