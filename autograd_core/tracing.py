@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import linecache
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -116,11 +117,15 @@ def _same(a: Any, b: Any) -> bool:
 # ------------------------------------------------------------------ how each op replays
 class _Replay(NamedTuple):
     """How one kind of node is computed again: ``static(ctx, out, inputs)`` is what the
-    replay needs from the recorded node (at trace time), ``run(arrays, static)`` gives
-    ``(data, ctx)`` at replay, ctx being what the node's vector-Jacobian rules read."""
+    replay needs from the recorded node (at trace time), and ``run(arrays, static)`` gives
+    ``(data, ctx)`` at replay, ctx being what the node's vector-Jacobian rules read. Or,
+    for a function of the inputs alone, ``direct(*arrays)`` is the data and the static
+    part the ctx (with ``keywords``, a registry operation's, ``direct(*arrays, **ctx)``)."""
 
     static: Callable[[Any, np.ndarray, list[np.ndarray]], Any]
-    run: Callable[[list[np.ndarray], Any], tuple[Any, Any]]
+    run: Callable[[list[np.ndarray], Any], tuple[Any, Any]] | None = None
+    direct: Callable[..., Any] | None = None
+    keywords: bool = False
 
 
 def _ctx(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
@@ -137,7 +142,7 @@ def _with_shape(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
 
 def _numpy(fn: Callable[..., Any]) -> _Replay:
     """An operation whose data is ``fn`` of its inputs and whose ctx is static."""
-    return _Replay(_ctx, lambda a, c: (fn(*a), c))
+    return _Replay(_ctx, direct=fn)
 
 
 def _reduced_axes(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
@@ -213,7 +218,7 @@ def _unlisted(reason: str) -> _Replay:
     def refuse(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
         raise TraceError(reason)
 
-    return _Replay(refuse, lambda a, c: (None, None))
+    return _Replay(refuse)
 
 
 # Keyed by the node's op name. Registry operations replay by their own forward (below);
@@ -266,12 +271,7 @@ def _registered(operation: Operation) -> _Replay:
     """A registry operation replays by its forward on arrays with its parameters (ctx)."""
     found = _BY_OPERATION.get(operation)
     if found is None:
-        array = operation.array
-
-        def run(a: list[np.ndarray], c: Any) -> tuple[Any, Any]:
-            return (array(*a) if c is None else array(*a, **c)), c
-
-        found = _BY_OPERATION[operation] = _Replay(_ctx, run)
+        found = _BY_OPERATION[operation] = _Replay(_ctx, direct=operation.array, keywords=True)
     return found
 
 
@@ -444,155 +444,64 @@ class _Pass(NamedTuple):
     visits: tuple[_Visit, ...]
 
 
-def _learn(push: _Push, share: Any) -> tuple[_Push, Any]:
-    """The decisions _push_grad takes for ``share``, in its order, and the share after them."""
-    unbroadcast = share.shape != push.shape
-    if unbroadcast:
-        share = _unbroadcast(share, push.shape)
-    cast = share.dtype != push.dtype
-    if cast:
-        share = share.astype(push.dtype)
-    wrap = type(share) is not np.ndarray
-    if wrap:
-        share = np.asarray(share)
-    return push._replace(unbroadcast=unbroadcast, cast=cast, wrap=wrap), share
-
-
 class _Program:
-    """A recorded call as steps over slots (see the module's docstring)."""
+    """A recorded call as steps over slots, and the replay compiled from them (see the
+    module's docstring). Steps: ``("node", run, inputs, static, out, name)``,
+    ``("data", fn, args, kwargs, extract, outs, spec, kinds)`` and ``("backward", pass)``."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.slots = 0
-        self.inputs = 0
-        self.init: list[Any] = []  # the slots' arrays before a replay: the constants
+        self.inputs: list[bool] = []  # per argument: whether it is a Tensor (else an array)
         self.constants: dict[int, np.ndarray] = {}
         self.leaves: list[tuple[int, Tensor, tuple[int, ...], Any, bool]] = []
         self.steps: list[tuple[Any, ...]] = []
         self.out_spec: Any = None
         self.outputs: list[tuple[str, int, int, Tensor | None]] = []
+        self.source = ""  # the replay's Python code (what tracebacks show)
+        self._replay: Callable[[list[Any]], Any] | None = None
         # For the check against eager execution only (dropped after it).
         self.recorded: dict[int, Any] = {}  # slot -> eager data
         self.recorded_data: dict[int, Any] = {}  # step -> what on_data's fn returned
         self.passes: list[tuple[list[Any], list[Any]]] = []  # leaf grads before, after
 
-    # ------------------------------------------------------------------ replay
-    def run(self, args: list[Any], check: bool = False) -> Any:
-        """Replay on the argument leaves ``args`` (Tensors or arrays), setting the leaves'
-        ``.grad``; ``check`` instead compares every step with the recorded eager run."""
-        v = self.init.copy()
-        c: list[Any] = [None] * self.slots
-        for k, a in enumerate(args):
-            v[k] = a.data if isinstance(a, Tensor) else a
-        for slot, t, shape, dtype, requires_grad in self.leaves:
-            data = t.data
-            if data.shape != shape or data.dtype != dtype or t.requires_grad != requires_grad:
-                raise _Retrace
-            v[slot] = data
-        passes = iter(self.passes)
-        ndarray, asarray = np.ndarray, np.asarray
+    def run(self, args: list[Any]) -> Any:
+        """Replay on the argument leaves ``args`` (Tensors or arrays), adding into the
+        leaves' ``.grad`` as eager execution does; returns the results (constants)."""
+        if self._replay is None:
+            self._replay = _Source(self, check=False).compile()
+        return self._replay(args)
+
+    def check(self, args: list[Any]) -> None:
+        """Replay the recorded call on its own arguments, comparing every step with the
+        eager run (an internal error if one differs) and learning each backward push's
+        decisions (un-broadcast, cast, wrap), which the compiled replay then takes."""
+        learnt: dict[tuple[int, int, int], tuple[bool, bool, bool]] = {}
+        _Source(self, check=True, learnt=learnt).compile()(args)
+        passes = iter(range(len(self.steps)))
         for n, step in enumerate(self.steps):
-            kind = step[0]
-            if kind == "node":
-                _, run, ins, static, resolve, out, name = step
-                data, ctx = run([v[i] for i in ins], static if resolve is None else resolve(v))
-                if type(data) is not ndarray:
-                    data = asarray(data)  # NumPy gives 0-d results as scalars
-                if check and not _same(data, self.recorded[out]):
-                    raise TraceError(
-                        f"traced({self.name}): internal error: the replay of {name!r} differs "
-                        "from eager execution; please report it"
+            if step[0] != "backward":
+                continue
+            p, number = step[1], next(passes)
+            visits = tuple(
+                visit._replace(
+                    pushes=tuple(
+                        push._replace(**dict(zip(("unbroadcast", "cast", "wrap"), learnt[key])))
+                        for push, key in zip(
+                            visit.pushes, ((number, k, j) for j in range(len(visit.pushes)))
+                        )
                     )
-                v[out] = data
-                c[out] = ctx
-            elif kind == "data":
-                _, fn, static, resolve, kwargs, extract, slots, *_ = step
-                if check:
-                    result = self.recorded_data[n]
-                else:
-                    result = fn(*(static if resolve is None else resolve(v)), **kwargs)
-                for slot, array in zip(slots, extract(result)):
-                    v[slot] = array
-            elif check:
-                self.steps[n] = ("backward", self._backward(step[1], v, c, args, next(passes)))
-            else:
-                self._backward(step[1], v, c, args, None)
-        if check:
-            return None
-        if self.out_spec is _LEAF:
-            return self._output(self.outputs[0], v, args)
-        return _unflatten(self.out_spec, iter([self._output(o, v, args) for o in self.outputs]))
+                )
+                for k, visit in enumerate(p.visits)
+            )
+            self.steps[n] = ("backward", p._replace(visits=visits))
+        self.recorded, self.recorded_data, self.passes = {}, {}, []
 
-    def _backward(
-        self,
-        p: _Pass,
-        v: list[Any],
-        c: list[Any],
-        args: list[Any],
-        check: tuple[list[Any], list[Any]] | None,
-    ) -> _Pass:
-        """One backward pass as the engine runs it; with ``check``, starting from the eager
-        run's leaf gradients and compared with its results, learning the pushes' decisions."""
-        grads: list[Any] = [None] * p.size
-        if check is None:
-            for index, position, t in p.leaves:
-                leaf = args[position] if t is None else t
-                leaf._check_leaf_grad()
-                grads[index] = leaf.grad
-        else:
-            for (index, _, _), old in zip(p.leaves, check[0]):
-                grads[index] = old
-        seed = p.seed
-        grads[p.root] = np.array(v[seed.slot], dtype=p.dtype) if type(seed) is _Ref else seed
-        visits = []
-        ndarray, generic, asarray = np.ndarray, np.generic, np.asarray
-        for visit in p.visits:
-            g = grads[visit.grad]
-            out, ctx = v[visit.out], c[visit.out]
-            x = tuple([v[i] for i in visit.args])
-            learnt = []
-            for push in visit.pushes:
-                vjp, target, shape, dtype, leaf, unbroadcast, cast, wrap = push
-                share = vjp(g, out, x, ctx)
-                if check is not None:
-                    push, share = _learn(push, share)
-                    learnt.append(push)
-                else:
-                    if unbroadcast:
-                        share = _unbroadcast(share, shape)
-                    if cast:
-                        share = share.astype(dtype)
-                    if wrap:
-                        share = asarray(share)
-                old = grads[target]
-                if old is None:
-                    if leaf and (share is g or share.base is not None):
-                        share = share.copy()  # a leaf's .grad is the user's: never an alias
-                    grads[target] = share
-                else:
-                    total = old + share
-                    grads[target] = asarray(total) if isinstance(total, generic) else total
-            if check is not None:
-                visits.append(visit._replace(pushes=tuple(learnt)))
-        if check is not None:
-            for (index, _, _), after in zip(p.leaves, check[1]):
-                if type(grads[index]) is not ndarray or not _same(grads[index], after):
-                    raise TraceError(
-                        f"traced({self.name}): internal error: the replayed gradients differ "
-                        "from eager execution's; please report it"
-                    )
-            return p._replace(visits=tuple(visits))
-        for index, position, t in p.leaves:
-            (args[position] if t is None else t).grad = grads[index]
-        return p
-
-    def _output(self, o: tuple[str, int, int, Tensor | None], v: list[Any], args: list[Any]) -> Any:
-        kind, slot, position, t = o
-        if kind == "tensor":
-            return _constant(v[slot])
-        if kind == "grad":
-            return (args[position] if t is None else t).grad
-        return v[slot]
+    def mismatch(self, what: str) -> TraceError:
+        return TraceError(
+            f"traced({self.name}): internal error: the replay of {what} differs from eager "
+            "execution; please report it"
+        )
 
     # ------------------------------------------------------------------ comparison
     def differs(self, other: _Program) -> str | None:
@@ -603,16 +512,14 @@ class _Program:
             if mine[0] != theirs[0]:
                 return operations
             if mine[0] == "node":
-                if mine[1] is not theirs[1] or mine[2] != theirs[2] or mine[5] != theirs[5]:
+                if mine[1] is not theirs[1] or mine[2] != theirs[2] or mine[4] != theirs[4]:
                     return operations
                 if not _same(mine[3], theirs[3]):
-                    return f"the recorded indices, mask or parameters of {mine[6]!r}"
+                    return f"the recorded indices, mask or parameters of {mine[5]!r}"
             elif mine[0] == "data":
-                if mine[1] is not theirs[1] or not _same(
-                    (mine[2], mine[4]), (theirs[2], theirs[4])
-                ):
+                if mine[1] is not theirs[1] or not _same(mine[2:4], theirs[2:4]):
                     return f"the arguments of on_data({getattr(mine[1], '__name__', mine[1])})"
-                if not _same(mine[7:], theirs[7:]):
+                if not _same(mine[5:], theirs[5:]):
                     return "guard"
             elif not _same(_pass_key(mine[1]), _pass_key(theirs[1])):
                 return "the recorded backward pass"
@@ -649,30 +556,245 @@ def _pass_key(p: _Pass) -> Any:
 def _constant_of(program: _Program, slot: int) -> str:
     for step in program.steps:
         if step[0] == "node" and slot in step[2]:
-            return f"a constant operand of {step[6]!r}"
+            return f"a constant operand of {step[5]!r}"
     return "a returned constant"
 
 
-def _resolver(template: Any) -> Callable[[list[Any]], Any] | None:
-    """A function of the slots giving ``template`` with each _Ref replaced by its slot's
-    array (None when it holds no _Ref)."""
+class _Source:
+    """Writes a program's replay as one Python function of straight-line code: a local
+    per slot (``v3``), per ctx (``c3``) and per gradient (``g2``); everything else (the
+    operations' replays, vector-Jacobian rules, static indices, constants, leaves) bound
+    by name. With ``check`` the function compares each step with the recorded eager run
+    instead, starting each backward pass from the leaves' gradients before it."""
+
+    def __init__(
+        self,
+        program: _Program,
+        check: bool,
+        learnt: dict[tuple[int, int, int], tuple[bool, bool, bool]] | None = None,
+    ) -> None:
+        self.program = program
+        self.check = check
+        self.learnt = learnt
+        self.lines = ["def replay(args):"]
+        self.env: dict[str, Any] = {
+            "ndarray": np.ndarray,
+            "generic": np.generic,
+            "asarray": np.asarray,
+            "array": np.array,
+            "RETRACE": _Retrace,
+            "_unbroadcast": _unbroadcast,
+            "_constant": _constant,
+            "_unflatten": _unflatten,
+        }
+        self.count = 0
+
+    def name(self, value: Any, prefix: str = "K") -> str:
+        """A name bound to ``value`` in the replay's globals."""
+        self.count += 1
+        key = f"{prefix}{self.count}"
+        self.env[key] = value
+        return key
+
+    def slot(self, slot: int) -> str:
+        found = self.program.constants.get(slot)
+        return f"v{slot}" if found is None else self.name(found, "C")
+
+    def expr(self, template: Any) -> str:
+        """Code building ``template`` with its _Refs read from the slots."""
+        kind = type(template)
+        if kind is _Ref:
+            return self.slot(template.slot)
+        if template is None:
+            return "None"
+        if not _has_ref(template):
+            return self.name(template)
+        if kind is dict:
+            items = [f"{self.name(k)}: {self.expr(x)}" for k, x in template.items()]
+            return "{" + ", ".join(items) + "}"
+        parts = "".join(f"{self.expr(x)}, " for x in template)
+        return f"({parts})" if kind is tuple else f"[{parts}]"
+
+    def emit(self, *lines: str) -> None:
+        self.lines += [f"    {line}" for line in lines]
+
+    def compile(self) -> Callable[[list[Any]], Any]:
+        program = self.program
+        for k, is_tensor in enumerate(program.inputs):
+            self.emit(f"v{k} = args[{k}]{'.data' if is_tensor else ''}")
+        for slot, t, shape, dtype, requires_grad in program.leaves:
+            leaf = self.name(t, "L")
+            kind = f"{self.name(shape)} or v{slot}.dtype != {self.name(dtype)}"
+            grad = f"{leaf}.requires_grad is not {requires_grad}"
+            self.emit(
+                f"v{slot} = {leaf}.data",
+                f"if v{slot}.shape != {kind} or {grad}:",
+                "    raise RETRACE",
+            )
+        passes = 0
+        for n, step in enumerate(program.steps):
+            if step[0] == "node":
+                self.node(*step[1:])
+            elif step[0] == "data":
+                self.data(n, *step[1:6])
+            else:
+                self.backward(passes, step[1])
+                passes += 1
+        if self.check:
+            self.emit("return None")
+        else:
+            outputs = [self.output(*o) for o in program.outputs]
+            if program.out_spec is _LEAF:
+                self.emit(f"return {outputs[0]}")
+            else:
+                spec = self.name(program.out_spec)
+                self.emit(f"return _unflatten({spec}, iter([{', '.join(outputs)}]))")
+        source = "\n".join(self.lines) + "\n"
+        filename = f"<traced {program.name}{' check' if self.check else ''} {id(self)}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), self.env)
+        if not self.check:
+            program.source = source
+        return self.env["replay"]  # type: ignore[no-any-return]
+
+    def node(self, replay: _Replay, ins: tuple[int, ...], static: Any, out: int, name: str) -> None:
+        inputs = ", ".join(self.slot(i) for i in ins)
+        if replay.direct is None:
+            run = self.name(replay.run, "R")
+            self.emit(f"v{out}, c{out} = {run}([{inputs}], {self.expr(static)})")
+        else:
+            direct = self.name(replay.direct, "F")
+            self.emit(f"c{out} = {self.expr(static)}")
+            keywords = f", **c{out}" if replay.keywords and static is not None else ""
+            self.emit(f"v{out} = {direct}({inputs}{keywords})")
+        self.emit(
+            f"if type(v{out}) is not ndarray:",
+            f"    v{out} = asarray(v{out})  # NumPy gives 0-d results as scalars",
+        )
+        if self.check:
+            verify = self.name(_verifier(self.program, out, name), "CHECK")
+            self.emit(f"{verify}(v{out})")
+
+    def data(self, n: int, fn: Any, args: Any, kwargs: Any, extract: Any, outs: Any) -> None:
+        if self.check:
+            call = self.name(self.program.recorded_data[n], "RESULT")
+        else:
+            call = f"{self.name(fn, 'F')}(*{self.expr(args)}, **{self.name(kwargs)})"
+        targets = "".join(f"v{slot}, " for slot in outs)
+        self.emit(f"{targets} = {self.name(extract, 'EXTRACT')}({call})" if outs else call)
+
+    def backward(self, number: int, p: _Pass) -> None:
+        """One pass: each gradient a local ``g<index>``; the leaves' read at its start and
+        written at its end; an interior node's first share stored, the next ones added."""
+        leaves = []
+        for index, position, t in p.leaves:
+            leaf = f"args[{position}]" if t is None else self.name(t, "T")
+            leaves.append((index, leaf))
+            if self.check:
+                before = self.program.passes[number][0][len(leaves) - 1]
+                self.emit(f"g{index} = {self.name(before)}")
+            else:
+                self.emit(f"{leaf}._check_leaf_grad()", f"g{index} = {leaf}.grad")
+        seed = p.seed
+        if type(seed) is _Ref:
+            self.emit(f"g{p.root} = array({self.slot(seed.slot)}, dtype={self.name(p.dtype)})")
+        else:
+            self.emit(f"g{p.root} = {self.name(seed)}")
+        holding = {p.root} | {index for index, _ in leaves}
+        for k, visit in enumerate(p.visits):
+            parents = "".join(f"{self.slot(i)}, " for i in visit.args)
+            self.emit(f"x = ({parents})")
+            for j, push in enumerate(visit.pushes):
+                self.push(push, visit, (number, k, j), push.target in holding)
+                holding.add(push.target)
+        if self.check:
+            verify = self.name(_grads_verifier(self.program, number), "CHECK")
+            self.emit(f"{verify}([{', '.join(f'g{index}' for index, _ in leaves)}])")
+        else:
+            self.emit(*(f"{leaf}.grad = g{index}" for index, leaf in leaves))
+
+    def push(self, push: _Push, visit: _Visit, key: tuple[int, int, int], held: bool) -> None:
+        """As _push_grad: the share, summed to the target's shape and cast to its dtype,
+        stored (a leaf's copied if it is an alias) or added."""
+        g, target = f"g{visit.grad}", f"g{push.target}"
+        self.emit(f"s = {self.name(push.vjp, 'V')}({g}, {self.slot(visit.out)}, x, c{visit.out})")
+        if self.check:
+            self.emit(f"s = {self.name(_learner(self.learnt, key, push), 'LEARN')}(s)")
+        else:
+            if push.unbroadcast:
+                self.emit(f"s = _unbroadcast(s, {self.name(push.shape)})")
+            if push.cast:
+                self.emit(f"s = s.astype({self.name(push.dtype)})")
+            if push.wrap:
+                self.emit("s = asarray(s)")
+        add = [
+            f"{target} = {target} + s",
+            f"if isinstance({target}, generic):",
+            f"    {target} = asarray({target})",
+        ]
+        if push.leaf:  # a leaf's .grad may be None or an array: decided at replay
+            self.emit(f"if {target} is None:")
+            self.emit(f"    if s is {g} or s.base is not None:")
+            self.emit("        s = s.copy()  # a leaf's .grad is the user's: never an alias")
+            self.emit(f"    {target} = s", "else:", *(f"    {line}" for line in add))
+        elif held:
+            self.emit(*add)
+        else:
+            self.emit(f"{target} = s")
+
+    def output(self, kind: str, slot: int, position: int, t: Tensor | None) -> str:
+        if kind == "tensor":
+            return f"_constant({self.slot(slot)})"
+        if kind == "grad":
+            return f"args[{position}].grad" if t is None else f"{self.name(t, 'T')}.grad"
+        return self.slot(slot)
+
+
+def _has_ref(template: Any) -> bool:
     kind = type(template)
     if kind is _Ref:
-        slot = template.slot
-        return lambda v: v[slot]
+        return True
+    if kind is tuple or kind is list:
+        return any(_has_ref(x) for x in template)
     if kind is dict:
-        inner = _resolver(tuple(template.values()))
-        if inner is None:
-            return None
-        keys = tuple(template)
-        return lambda v: dict(zip(keys, inner(v)))  # type: ignore[misc]
-    if kind is not tuple and kind is not list:
-        return None
-    parts = [_resolver(x) for x in template]
-    if all(part is None for part in parts):
-        return None
-    pairs = list(zip(parts, template))
-    return lambda v: kind(x if part is None else part(v) for part, x in pairs)
+        return any(_has_ref(x) for x in template.values())
+    return False
+
+
+def _verifier(program: _Program, slot: int, name: str) -> Callable[[Any], None]:
+    def verify(data: Any) -> None:
+        if not _same(data, program.recorded[slot]):
+            raise program.mismatch(repr(name))
+
+    return verify
+
+
+def _grads_verifier(program: _Program, number: int) -> Callable[[list[Any]], None]:
+    def verify(grads: list[Any]) -> None:
+        for got, want in zip(grads, program.passes[number][1]):
+            if type(got) is not np.ndarray or not _same(got, want):
+                raise program.mismatch("the gradients")
+
+    return verify
+
+
+def _learner(learnt: Any, key: tuple[int, int, int], push: _Push) -> Callable[[Any], Any]:
+    """The decisions _push_grad takes for a share, in its order, noted under ``key``."""
+
+    def learn(share: Any) -> Any:
+        unbroadcast = share.shape != push.shape
+        if unbroadcast:
+            share = _unbroadcast(share, push.shape)
+        cast = share.dtype != push.dtype
+        if cast:
+            share = share.astype(push.dtype)
+        wrap = type(share) is not np.ndarray
+        if wrap:
+            share = np.asarray(share)
+        learnt[key] = (unbroadcast, cast, wrap)
+        return share
+
+    return learn
 
 
 def _extractor(spec: Any, kinds: list[tuple[Any, Any]]) -> Callable[[Any], list[Any]]:
@@ -690,6 +812,10 @@ def _extractor(spec: Any, kinds: list[tuple[Any, Any]]) -> Callable[[Any], list[
 
         return one
 
+    if spec[0] in (tuple, list) or (isinstance(spec[0], type) and hasattr(spec[0], "_fields")):
+        if all(child is _LEAF or child[0] == "value" for child in spec[1]):
+            return _flat_extractor(spec, kinds)
+
     def general(result: Any) -> list[Any]:
         arrays: list[Any] = []
         if not _same(_flatten(result, arrays), spec) or [(a.shape, a.dtype) for a in arrays] != (
@@ -701,12 +827,34 @@ def _extractor(spec: Any, kinds: list[tuple[Any, Any]]) -> Callable[[Any], list[
     return general
 
 
+def _flat_extractor(spec: Any, kinds: list[tuple[Any, Any]]) -> Callable[[Any], list[Any]]:
+    """``_extractor`` for a flat tuple (or NamedTuple) of arrays and plain values."""
+    ndarray, kind = np.ndarray, spec[0]
+    shapes = iter(kinds)
+    plan = [(True, *next(shapes)) if child is _LEAF else (False, *child[1:]) for child in spec[1]]
+
+    def flat(result: Any) -> list[Any]:
+        if type(result) is not kind or len(result) != len(plan):
+            raise _Retrace
+        arrays = []
+        for item, (is_array, a, b) in zip(result, plan):
+            if is_array:
+                if type(item) is not ndarray or item.shape != a or item.dtype != b:
+                    raise _Retrace
+                arrays.append(item)
+            elif type(item) is not a or item != b:
+                raise _Retrace
+        return arrays
+
+    return flat
+
+
 # ------------------------------------------------------------------ from a recording
 class _Builder:
     """Turns a recording into a program: every array gets a slot, found again by the
     identity of the Tensor or array that held it."""
 
-    def __init__(self, name: str, inputs: list[Tensor]) -> None:
+    def __init__(self, name: str, inputs: list[Tensor], given: list[Any]) -> None:
         self.program = _Program(name)
         self.node_slot: dict[int, int] = {}
         self.array_slot: dict[int, int] = {}
@@ -714,7 +862,7 @@ class _Builder:
         self.position: dict[int, int] = {}  # slot -> argument position, for inputs
         for k, t in enumerate(inputs):
             self.position[self._new(t.data, t)] = k
-        self.program.inputs = len(inputs)
+        self.program.inputs = [isinstance(x, Tensor) for x in given]
 
     def _new(self, data: Any, node: Tensor | None = None) -> int:
         slot = self.program.slots
@@ -768,7 +916,6 @@ class _Builder:
         leaves: list[Any] = []
         program.out_spec = _flatten(result, leaves)
         program.outputs = [self._output(x, recorder) for x in leaves]
-        program.init = [program.constants.get(k) for k in range(program.slots)]
         return program
 
     def _node(self, out: Tensor, parents: tuple[Tensor, ...], op: Any, ctx: Any) -> None:
@@ -787,7 +934,7 @@ class _Builder:
         static = self.template(replay.static(ctx, data, [p.data for p in parents]))
         slot = self._new(data, out)
         program.recorded[slot] = data
-        step = ("node", replay.run, ins, static, _resolver(static), slot, op.name)
+        step = ("node", replay, ins, static, slot, op.name)
         program.steps.append(step)
 
     def _data(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
@@ -804,7 +951,7 @@ class _Builder:
         program = self.program
         program.recorded_data[len(program.steps)] = result
         extract = _extractor(spec, kinds)
-        step = ("data", fn, static, _resolver(static), kwargs, extract, slots, spec, kinds)
+        step = ("data", fn, static, kwargs, extract, slots, spec, kinds)
         program.steps.append(step)
 
     def _backward(
@@ -894,19 +1041,28 @@ class _Signature(NamedTuple):
 
 def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, list[Any]]:
     """The cache key of a call, the spec of its arguments and their Tensors and arrays."""
+    grad_mode = is_grad_enabled()
+    if not kwargs:  # the common call, step(x, y): flat, without a spec to build
+        kinds: list[tuple[Any, Any, Any]] = []
+        for a in args:
+            if isinstance(a, Tensor):
+                data = a.data
+                kinds.append((data.shape, data.dtype, a.requires_grad))
+            elif isinstance(a, np.ndarray):
+                kinds.append((a.shape, a.dtype, None))
+            else:
+                break
+        else:
+            return (len(args), tuple(kinds), grad_mode), len(args), list(args)
     leaves: list[Any] = []
-    if not kwargs and all(isinstance(a, (Tensor, np.ndarray)) for a in args):
-        spec: Any = len(args)  # the common call, flat: step(x, y)
-        leaves = list(args)
-    else:
-        spec = _flatten((args, kwargs), leaves)
-    kinds = tuple(
+    spec = _flatten((args, kwargs), leaves)
+    kinds = [
         (x.data.shape, x.data.dtype, x.requires_grad)
         if isinstance(x, Tensor)
         else (x.shape, x.dtype, None)
         for x in leaves
-    )
-    return (spec, kinds, is_grad_enabled()), spec, leaves
+    ]
+    return (spec, tuple(kinds), grad_mode), spec, leaves
 
 
 class Traced:
@@ -977,11 +1133,10 @@ class Traced:
                     "mode), which a replay would not repeat: keep optimizer.step() outside "
                     "the traced function, and write x = x + y"
                 )
-            program = _Builder(name, inputs).build(recorder, result)
+            program = _Builder(name, inputs, leaves).build(recorder, result)
             difference = None if known is None else known.program.differs(program)
             if known is not None and difference is None:
-                program.run(inputs, check=True)
-                program.recorded, program.recorded_data, program.passes = {}, {}, []
+                program.check(leaves)
                 self._store(key, _Signature(program, True))
                 return _detached(result)
             if difference not in (None, "guard"):
