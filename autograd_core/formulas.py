@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = [
     "Formula",
@@ -42,27 +42,10 @@ class Formula(NamedTuple):
     operands: tuple[str, ...] = ()
 
 
-_ADD = Formula(("1", "1"), ("g", "g"))
-_SUB = Formula(("1", "-1"), ("g", "-g"))
-_MUL = Formula(("b", "a"), ("g * b", "g * a"))
-_DIV = Formula(("1/b", "-a/b²"), ("g / b", "-g * out / b"))
-_NEG = Formula(("-1",), ("-g",))
-_POW = Formula(("b a^(b-1)", "a^b ln a"), ("g * b a^(b-1)", "g * out ln a"))
 _IDENTITY = Formula(("1",), ("g",))
 
-# Value operations are named by their symbol, Tensor ones by their PyTorch name.
+# The structural operations (the registry's carry their own formulas).
 CORE_FORMULAS: dict[str, Formula] = {
-    "+": _ADD,
-    "add": _ADD,
-    "-": _SUB,
-    "sub": _SUB,
-    "*": _MUL,
-    "mul": _MUL,
-    "/": _DIV,
-    "div": _DIV,
-    "neg": _NEG,
-    "**": _POW,
-    "pow": _POW,
     "identity": _IDENTITY,
     "dot": Formula(("w_i (for x_i), x_i (for w_i), 1 (for the bias)",), ("g * x_i",)),
     "clip": Formula(("1 inside [low, high], else 0",), ("g where low <= x <= high",)),
@@ -145,14 +128,26 @@ def formula(op: str) -> Formula | None:
     known = CORE_FORMULAS.get(op)
     if known is not None:
         return known
-    declared = REGISTRY.get(op)
+    declared = REGISTRY.get(op) or _by_value_name(op)
     if declared is None or not declared.formula:
         return None
-    locals_ = tuple(part.strip() for part in declared.formula.split(", "))
-    if len(locals_) != declared.arity:
-        locals_ = (declared.formula,) * declared.arity
+    locals_ = _per_operand(declared.formula, declared.arity)
+    if declared.vjp_formula:
+        return Formula(locals_, _per_operand(declared.vjp_formula, declared.arity))
     # An elementwise operation's VJP is the upstream times the local derivative.
     return Formula(locals_, tuple(f"g * {local}" for local in locals_))
+
+
+def _per_operand(written: str, arity: int) -> tuple[str, ...]:
+    parts = tuple(part.strip() for part in written.split(", "))
+    return parts if len(parts) == arity else (written,) * arity
+
+
+def _by_value_name(name: str) -> Any:
+    """The registered operation whose Value nodes are called ``name`` ("+" for add)."""
+    from .registry import REGISTRY
+
+    return next((d for d in REGISTRY.values() if d.value_name == name), None)
 
 
 def _pick(parts: tuple[str, ...], index: int) -> str:

@@ -125,7 +125,9 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     spec = ",".join(terms) + "->" + output
     data = np.einsum(spec, *[n.data for n in nodes])
     op = _Op("einsum", *(_share(i, terms, output, sizes) for i in range(len(nodes))))
-    return _result(data, nodes, op, spec)  # the ctx is for replays (autograd_core.tracing)
+    # ctx: the explicit subscripts (repeated letters already taken out), for readers of the
+    # graph (the ONNX export); the shares need none.
+    return _result(data, nodes, op, spec)
 
 
 def tensordot(

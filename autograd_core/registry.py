@@ -8,7 +8,10 @@ An ``Operation`` holds:
   has no scalar form;
 - ``rule``: the vector-Jacobian product ``rule(g, out, *inputs, **params)``: the share of
   the upstream gradient ``g`` that each input receives (one value, or a tuple per input);
-- ``formula``: the local derivative written out (``cos(x)``), for explanations and drawings.
+  or, set with ``vjps``, one such rule per input, so that a backward pass computes only the
+  shares its inputs need (the arithmetic operators are declared that way);
+- ``formula``: the local derivative written out (``cos(x)``), for explanations and drawings
+  (and ``vjp_formula``, the share each input receives, where it is not ``g * formula``).
 
 The rule is written with operators and registered operations, which accept floats, arrays
 and nodes alike. So one rule gives a ``Value``'s local gradients (the rule at ``g = 1`` on
@@ -59,10 +62,12 @@ class Operation:
         scalar: Callable[..., float] | None = None,
         arity: int = 1,
         formula: str = "",
+        vjp_formula: str = "",
         params: dict[str, Any] | None = None,
         edge_safe: bool = False,
         rule_on_nodes: bool = False,
         builtin: bool = False,
+        value_name: str = "",
         doc: str = "",
     ) -> None:
         if not name.isidentifier():
@@ -72,6 +77,9 @@ class Operation:
         self.scalar = scalar
         self.arity = arity
         self.formula = formula
+        # What each input receives, written with the upstream g ("g, -g"); left out, an
+        # elementwise operation's is g times its local derivative.
+        self.vjp_formula = vjp_formula
         self.params = dict(params or {})
         # The rule divides by zero or overflows at the domain's edge, where IEEE arithmetic
         # gives the right limit: evaluate it with NumPy's warnings off.
@@ -80,6 +88,9 @@ class Operation:
         self.rule_on_nodes = rule_on_nodes
         self.builtin = builtin  # declared by autograd_core (the operation table covers these)
         self.rule: Rule | None = None
+        self.per_input: tuple[Rule, ...] = ()  # one rule per input (set by vjps)
+        # What a Value node made by it is called (micrograd's "+" for add), if not its name.
+        self.value_name = value_name or name
         self.__doc__ = doc or None
         self.__name__ = name
         self._value_ops: dict[tuple[Any, ...], Any] = {}
@@ -96,6 +107,26 @@ class Operation:
         if self.arity == 1 and not (self.rule_on_nodes or self.edge_safe):
             self._tensor_op.vjps = (_direct_vjp(rule),)  # the common case, without shares()
         return rule
+
+    def vjps(self, *rules: Rule) -> None:
+        """Set one rule per input, ``rule_i(g, out, *inputs, **params)`` giving input i's
+        share (instead of one rule returning them all): a Tensor backward then evaluates
+        only the rules of inputs that need a gradient."""
+        if len(rules) != self.arity:
+            raise TypeError(f"{self.name}: vjps needs {self.arity} rules, one per input")
+        self.per_input = rules
+        self.rule = lambda g, out, *inputs, **params: tuple(
+            rule(g, out, *inputs, **params) for rule in rules
+        )
+        for op, params in self._value_ops.values():
+            op.local = self._local(params)
+            op.backprop = self._value_push(params)
+        if self.builtin and not (self.edge_safe or self.params):
+            # Built-in rules give arrays (or nodes) and take no parameters: the engine calls
+            # them as they are.
+            self._tensor_op.vjps, self._tensor_op.direct = rules, True
+        else:
+            self._tensor_op.vjps = tuple(_input_vjp(rule, self.edge_safe) for rule in rules)
 
     # ------------------------------------------------------------------ forward
     def __call__(self, *args: Any, **params: Any) -> Any:
@@ -176,7 +207,8 @@ class Operation:
             def graph_local(n: Value) -> tuple[Value, ...]:
                 return self._value_graph_local(n, params)
 
-            op = _value._Op(self.name, self._local(params), graph_local)
+            push = self._value_push(params) if self.per_input else None
+            op = _value._Op(self.value_name, self._local(params), graph_local, push)
             found = self._value_ops[key] = (op, params)
         return found[0]
 
@@ -191,7 +223,7 @@ class Operation:
 
             def local(n: Value) -> tuple[float, ...]:
                 try:
-                    return (rule(1.0, n.data, n._parents[0].data, **params),)
+                    return (rule(1.0, n.data, n._a.data, **params),)
                 except (ZeroDivisionError, OverflowError, ValueError):
                     return general(n, params)
 
@@ -199,7 +231,7 @@ class Operation:
 
         def plain(n: Value) -> tuple[float, ...]:
             try:
-                return (rule(1.0, n.data, n._parents[0].data),)
+                return (rule(1.0, n.data, n._a.data),)
             except (ZeroDivisionError, OverflowError, ValueError):
                 return general(n, params)
 
@@ -223,7 +255,47 @@ class Operation:
                 return _as_tuple(rule(g, out, *inputs, **params), self.arity, self.name)
         return _as_tuple(rule(g, out, *inputs, **params), self.arity, self.name)
 
+    def _value_push(self, params: dict[str, Any]) -> Callable[[Value, bool, bool], None]:
+        """The chain rule at a Value node, evaluating only the rules of inputs that are
+        not constants (x ** 2 never computes the exponent's share)."""
+        float_share, node_share, CONST = self._float_share, self._node_share, _value.CONST
+
+        def push(node: Value, create_graph: bool, anomaly: bool) -> None:
+            upstream = node.grad
+            if create_graph and not isinstance(upstream, Value):
+                upstream = _value._constant(upstream)
+            for i, parent in enumerate(node._parents):
+                if parent._rule is not CONST:
+                    share = node_share if create_graph else float_share
+                    parent.grad += upstream * share(i, node, params)
+            if anomaly:
+                _value.check_finite_grads(node)
+
+        return push
+
+    def _float_share(self, i: int, n: Value, params: dict[str, Any]) -> float:
+        """Input i's local gradient at ``n`` by its own rule, on floats."""
+        rule, xs = self.per_input[i], [p.data for p in n._parents]
+        try:
+            return float(rule(1.0, n.data, *xs, **params))
+        except (ZeroDivisionError, OverflowError, ValueError):
+            # Python floats raise where IEEE arithmetic gives the limit (1 / 0.0 = inf).
+            with np.errstate(all="ignore"):
+                f64 = np.float64
+                return float(rule(f64(1.0), f64(n.data), *[f64(x) for x in xs], **params))
+
+    def _node_share(self, i: int, n: Value, params: dict[str, Any]) -> Value:
+        """Input i's local gradient at ``n`` as a Value node (for create_graph)."""
+        try:
+            got = self.per_input[i](_value._constant(1.0), n, *n._parents, **params)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            # At a domain's edge the slope is an IEEE limit that Value arithmetic refuses.
+            return _value._constant(self._float_share(i, n, params))
+        return got if isinstance(got, Value) else _value._constant(float(got))
+
     def _value_local(self, n: Value, params: dict[str, Any]) -> tuple[float, ...]:
+        if self.per_input:
+            return tuple(self._float_share(i, n, params) for i in range(self.arity))
         xs = tuple(p.data for p in n._parents)
         try:
             got = self.shares(1.0, n.data, xs, params)
@@ -236,6 +308,8 @@ class Operation:
         return tuple(float(s) for s in got)
 
     def _value_graph_local(self, n: Value, params: dict[str, Any]) -> tuple[Value, ...]:
+        if self.per_input:
+            return tuple(self._node_share(i, n, params) for i in range(self.arity))
         try:
             got = self.shares(_value._constant(1.0), n, n._parents, params)
         except (ZeroDivisionError, OverflowError, ValueError):
@@ -257,6 +331,22 @@ def _direct_vjp(rule: Rule) -> TensorRule:
 
     def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
         share = rule(g, out, x[0]) if c is None else rule(g, out, x[0], **c)
+        if type(share) is np.ndarray or isinstance(share, Tensor):
+            return share
+        return _spread(share, g)
+
+    return vjp
+
+
+def _input_vjp(rule: Rule, edge_safe: bool) -> TensorRule:
+    """One input's rule as a Tensor VJP, called directly (no tuple of every share)."""
+
+    def vjp(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
+        if edge_safe:
+            with np.errstate(all="ignore"):
+                share = rule(g, out, *x) if c is None else rule(g, out, *x, **c)
+        else:
+            share = rule(g, out, *x) if c is None else rule(g, out, *x, **c)
         if type(share) is np.ndarray or isinstance(share, Tensor):
             return share
         return _spread(share, g)
@@ -351,11 +441,11 @@ def _unary_method(op: Operation, cls: type) -> Callable[..., Any]:
             return _result(array(self.data), (self,), tensor_op)
 
         return _named(on_tensor, op)
-    fn, scalar, value_op, value_result, no_params = (
+    fn, scalar, value_op, value_node, no_params = (
         op.scalar,
         op._scalar,
         op.value_op({}),
-        _value._result,
+        _value._node,
         op.params,
     )
 
@@ -364,7 +454,7 @@ def _unary_method(op: Operation, cls: type) -> Callable[..., Any]:
             data = fn(self.data)  # type: ignore[misc]
         except (ValueError, OverflowError, ZeroDivisionError):
             data = scalar((self.data,), no_params)  # raises, naming the operation
-        return value_result(data if type(data) is float else float(data), (self,), value_op)
+        return value_node(data if type(data) is float else float(data), self, None, value_op)
 
     return _named(on_value, op)
 

@@ -51,10 +51,12 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
             args = tuple([p.data for p in parents])
         out = self.data
     ctx = self._ctx
-    for parent, vjp in zip(parents, self._rule.vjps):
+    rule = self._rule
+    direct = rule.direct
+    for parent, vjp in zip(parents, rule.vjps):
         if not parent.requires_grad:
             continue
-        share = vjp(g, out, args, ctx)
+        share = vjp(g, out, *args) if direct else vjp(g, out, args, ctx)
         target = parent.data
         if share.shape != target.shape:
             share = _unbroadcast(share, target.shape)
@@ -79,24 +81,30 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
 
 
 class _Op:
-    """One tensor operation: its name and a vector-Jacobian rule per parent.
+    """One tensor operation: its name and a vector-Jacobian rule per parent,
+    ``vjp(g, out, inputs, ctx)``.
 
     ``backprop(node, create_graph, anomaly)`` is what the engine calls; for every tensor
     operation it is ``_push_grad``, stored per instance so the call binds nothing.
     """
 
-    __slots__ = ("name", "vjps", "backprop")
+    __slots__ = ("name", "vjps", "backprop", "leaf", "direct")
 
     def __init__(self, name: str, *vjps: Rule) -> None:
         self.name = name
         self.vjps = vjps
         self.backprop = _push_grad
+        self.leaf = False  # True only for LEAF: the engine tests it instead of _parents
+        # The vjps are the registry's own rules, called as rule(g, out, *inputs): no
+        # wrapper call per share (the arithmetic operators).
+        self.direct = False
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
 
 
 LEAF = _Op("")
+LEAF.leaf = True
 # While autograd_core.tracing records a function (else None): it sees every node made and
 # refuses to turn a traced value into a Python number.
 TRACE: Any = None
@@ -257,49 +265,10 @@ def _binary(
 
 
 # ------------------------------------------------------------------ elementwise rules
-ADD = _Op("add", lambda g, out, x, c: g, lambda g, out, x, c: g)
-SUB = _Op("sub", lambda g, out, x, c: g, lambda g, out, x, c: -g)
-MUL = _Op("mul", lambda g, out, x, c: g * x[1], lambda g, out, x, c: g * x[0])
-DIV = _Op(
-    "div",
-    lambda g, out, x, c: g / x[1],
-    lambda g, out, x, c: -g * out / x[1],
-)
-NEG = _Op("neg", lambda g, out, x, c: -g)
-
-
-def _where(condition: np.ndarray, x: Any, y: Any) -> Any:
-    """np.where that also serves Tensors (under create_graph)."""
-    if isinstance(x, Tensor) or isinstance(y, Tensor):
-        return where(condition, x, y)
-    return np.where(condition, x, y)
-
-
-def _pow_base(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    """d(a ** b)/da = b * a ** (b - 1), 0 where b == 0 (a ** 0 is constant), as PyTorch.
-
-    At a == 0 the formula's IEEE value is the limit (inf with b's sign for b < 1), so the
-    warnings NumPy gives on the way there are expected, not a sign of trouble."""
-    if c == 2:  # squares are everywhere (losses): 2 * a * g without computing a ** 1
-        return g * (x[0] * 2)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        general = g * x[1] * x[0] ** (x[1] - 1)
-        constant = _raw(x[1]) == 0
-        return _where(constant, g * 0.0, general) if constant.any() else general
-
-
-def _pow_exponent(g: Any, out: Any, x: tuple[Any, ...], c: Any) -> Any:
-    """d(a ** b)/db = a ** b * log(a): 0 at a == 0 for b >= 0 (the limit), -inf for b < 0,
-    nan for a < 0 (log undefined), as PyTorch."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        general = g * out * _log(x[0])
-        limit = (_raw(x[0]) == 0) & (_raw(x[1]) >= 0)
-        return _where(limit, g * 0.0, general) if limit.any() else general
-
-
-POW = _Op("pow", _pow_base, _pow_exponent)
-# ctx holds the mask of inputs inside [low, high]: the gradient passes only there.
-CLIP = _Op("clip", lambda g, out, x, c: g * c)
+# + - * / ** and unary minus: arithmetic.py, declared in the registry.
+# ctx holds (the mask of inputs inside [low, high], low, high): the gradient passes only
+# inside; the bounds are kept for whoever reads the graph (the ONNX export, a replay).
+CLIP = _Op("clip", lambda g, out, x, c: g * c[0])
 
 
 def _extremum_shares(a: np.ndarray, b: np.ndarray, loses_a: Any, loses_b: Any) -> Any:
@@ -555,50 +524,19 @@ class Tensor(GraphNode):
         return f"Tensor({body}{extra})"
 
     # ------------------------------------------------------------------ arithmetic
-    def __add__(self, other: Operand) -> Tensor:
-        if not isinstance(other, Tensor):
-            other = _as_tensor(other, "+", self)
-        return _result(_add(self.data, other.data), (self, other), ADD)
+    if TYPE_CHECKING:  # installed by arithmetic.py, beside each operator's rule
 
-    def __radd__(self, other: Operand) -> Tensor:
-        return _as_tensor(other, "+", self, True).__add__(self)
-
-    def __sub__(self, other: Operand) -> Tensor:
-        if not isinstance(other, Tensor):
-            other = _as_tensor(other, "-", self)
-        return _result(_sub(self.data, other.data), (self, other), SUB)
-
-    def __rsub__(self, other: Operand) -> Tensor:
-        return _as_tensor(other, "-", self, True).__sub__(self)
-
-    def __mul__(self, other: Operand) -> Tensor:
-        if not isinstance(other, Tensor):
-            other = _as_tensor(other, "*", self)
-        return _result(_mul(self.data, other.data), (self, other), MUL)
-
-    def __rmul__(self, other: Operand) -> Tensor:
-        return _as_tensor(other, "*", self, True).__mul__(self)
-
-    def __truediv__(self, other: Operand) -> Tensor:
-        if not isinstance(other, Tensor):
-            other = _as_tensor(other, "/", self)
-        return _result(_div(self.data, other.data), (self, other), DIV)
-
-    def __rtruediv__(self, other: Operand) -> Tensor:
-        return _as_tensor(other, "/", self, True).__truediv__(self)
-
-    def __pow__(self, other: Operand) -> Tensor:
-        square = isinstance(other, (int, float)) and other == 2
-        if not isinstance(other, Tensor):
-            other = _as_tensor(other, "**", self)
-        # x * x, correctly rounded as pow(x, 2) is, and several times cheaper. (Floats only:
-        # on masks and integers np.square's result type differs from np.power's.)
-        fast = square and self.data.dtype.kind == "f"
-        data = np.square(self.data) if fast else _pow(self.data, other.data)
-        return _result(data, (self, other), POW, 2 if square else None)
-
-    def __rpow__(self, other: Operand) -> Tensor:
-        return _as_tensor(other, "**", self, True).__pow__(self)
+        def __add__(self, other: Operand) -> Tensor: ...
+        def __radd__(self, other: Operand) -> Tensor: ...
+        def __sub__(self, other: Operand) -> Tensor: ...
+        def __rsub__(self, other: Operand) -> Tensor: ...
+        def __mul__(self, other: Operand) -> Tensor: ...
+        def __rmul__(self, other: Operand) -> Tensor: ...
+        def __truediv__(self, other: Operand) -> Tensor: ...
+        def __rtruediv__(self, other: Operand) -> Tensor: ...
+        def __pow__(self, other: Operand) -> Tensor: ...
+        def __rpow__(self, other: Operand) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
 
     def __matmul__(self, other: Operand) -> Tensor:
         if not isinstance(other, Tensor):
@@ -628,9 +566,6 @@ class Tensor(GraphNode):
 
     def __rmatmul__(self, other: Operand) -> Tensor:
         return _as_tensor(other, "@", self, True).__matmul__(self)
-
-    def __neg__(self) -> Tensor:
-        return _result(-self.data, (self,), NEG)
 
     def __pos__(self) -> Tensor:
         return self
@@ -734,7 +669,7 @@ class Tensor(GraphNode):
             inside &= x >= low
         if high is not None:
             inside &= x <= high
-        return _result(np.clip(x, low, high), (self,), CLIP, inside)
+        return _result(np.clip(x, low, high), (self,), CLIP, (inside, low, high))
 
     # ------------------------------------------------------------------ by family
     # Reductions and shape/indexing operations live in their own modules, which make them
@@ -885,13 +820,6 @@ class Size(int):
         return self._shape[_norm_axis(dim, len(self._shape), "size")]
 
 
-_add = _binary("+", np.add)
-_sub = _binary("-", np.subtract)
-_mul = _binary("*", np.multiply)
-_div = _binary("/", np.divide)
-_pow = _binary("**", np.power)
-
-
 # ------------------------------------------------------------------ functions
 def _tensors(items: Sequence[Any], name: str) -> list[Tensor]:
     if not isinstance(items, (list, tuple)) or not items:
@@ -988,5 +916,6 @@ def install_methods(namespace: dict[str, Any], *names: str) -> None:
 
 
 # The families, which add their methods to the class (they import this module's kernel).
+from . import arithmetic as _arithmetic  # noqa: E402, F401  # the operators + - * / **
 from . import reductions as _reductions  # noqa: E402, F811
 from . import shape as _shape  # noqa: E402, F811

@@ -199,11 +199,26 @@ def _linear(a: list[np.ndarray], c: Any) -> tuple[Any, Any]:
     return (data if len(a) == 2 else data + a[2]), c
 
 
-def _pow(a: list[np.ndarray], c: Any) -> tuple[Any, Any]:
-    # Tensor ** 2 squares (ctx 2) as eager execution does, for floats.
-    if c == 2 and a[0].dtype.kind == "f":
-        return np.square(a[0]), c
-    return np.power(a[0], a[1]), c
+def _squared(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
+    """Whether eager execution squared (``t ** 2`` with a number 2 computes x * x, not
+    pow(x, 2), which may round differently): the node's ctx said so (2) before arithmetic
+    moved into the registry; now the data tell, or where both agree, a constant 2."""
+    base, exponent = inputs
+    if base.dtype.kind != "f":
+        return ctx, False
+    if ctx == 2:
+        return ctx, True
+    with np.errstate(all="ignore"):
+        square = _same(np.square(base), out)
+        power = _same(np.power(base, exponent), out)
+    if square != power:
+        return ctx, square
+    return ctx, bool(exponent.ndim == 0 and exponent == 2)
+
+
+def _pow(a: list[np.ndarray], s: Any) -> tuple[Any, Any]:
+    ctx, square = s
+    return (np.square(a[0]) if square else np.power(a[0], a[1])), ctx
 
 
 def _transpose(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
@@ -221,16 +236,16 @@ def _unlisted(reason: str) -> _Replay:
     return _Replay(refuse)
 
 
-# Keyed by the node's op name. Registry operations replay by their own forward (below);
-# add, sub, mul, div, pow and neg are listed by name so that they replay whether they are
-# tensor.py's operations or registry ones.
+# Keyed by the node's op name. Registry operations replay by their own forward (below),
+# except the arithmetic ones (_ARITHMETIC), replayed from here whether they are registry
+# operations or tensor.py's.
 _REPLAYS: dict[str, _Replay] = {
     "add": _numpy(np.add),
     "sub": _numpy(np.subtract),
     "mul": _numpy(np.multiply),
     "div": _numpy(np.divide),
     "neg": _numpy(np.negative),
-    "pow": _Replay(_ctx, _pow),
+    "pow": _Replay(_squared, _pow),
     "matmul": _numpy(np.matmul),
     "linear": _Replay(_ctx, _linear),
     "where": _Replay(_ctx, lambda a, c: (np.where(c, a[0], a[1]), c)),
@@ -275,9 +290,13 @@ def _registered(operation: Operation) -> _Replay:
     return found
 
 
+# Replayed by name, registry operations or not: they replay as the operators compute.
+_ARITHMETIC = ("add", "sub", "mul", "div", "pow", "neg")
+
+
 def _replay_of(op: Any) -> _Replay:
     operation = REGISTRY.get(op.name)
-    if operation is not None and operation._tensor_op is op:
+    if operation is not None and operation._tensor_op is op and op.name not in _ARITHMETIC:
         return _registered(operation)
     found = _REPLAYS.get(op.name)
     if found is None:
@@ -431,6 +450,7 @@ class _Visit(NamedTuple):
     args: tuple[int, ...]
     pushes: tuple[_Push, ...]
     keys: tuple[tuple[str, int], ...]  # (op name, parent position): what recordings compare
+    direct: bool = False  # the vjps are rules called as vjp(g, out, *inputs) (_Op.direct)
 
 
 class _Pass(NamedTuple):
@@ -549,7 +569,10 @@ class _Program:
 
 def _pass_key(p: _Pass) -> Any:
     leaves = [(index, position, id(t)) for index, position, t in p.leaves]
-    visits = [(q.grad, q.out, q.args, q.keys, [push[1:5] for push in q.pushes]) for q in p.visits]
+    visits = [
+        (q.grad, q.out, q.args, q.keys, q.direct, [push[1:5] for push in q.pushes])
+        for q in p.visits
+    ]
     return (leaves, p.size, p.root, p.seed, p.dtype, visits)
 
 
@@ -702,8 +725,8 @@ class _Source:
             self.emit(f"g{p.root} = {self.name(seed)}")
         holding = {p.root} | {index for index, _ in leaves}
         for k, visit in enumerate(p.visits):
-            parents = "".join(f"{self.slot(i)}, " for i in visit.args)
-            self.emit(f"x = ({parents})")
+            if not visit.direct:
+                self.emit(f"x = ({''.join(f'{self.slot(i)}, ' for i in visit.args)})")
             for j, push in enumerate(visit.pushes):
                 self.push(push, visit, (number, k, j), push.target in holding)
                 holding.add(push.target)
@@ -717,7 +740,13 @@ class _Source:
         """As _push_grad: the share, summed to the target's shape and cast to its dtype,
         stored (a leaf's copied if it is an alias) or added."""
         g, target = f"g{visit.grad}", f"g{push.target}"
-        self.emit(f"s = {self.name(push.vjp, 'V')}({g}, {self.slot(visit.out)}, x, c{visit.out})")
+        if visit.direct:
+            inputs = ", ".join(self.slot(i) for i in visit.args)
+            self.emit(f"s = {self.name(push.vjp, 'V')}({g}, {self.slot(visit.out)}, {inputs})")
+        else:
+            self.emit(
+                f"s = {self.name(push.vjp, 'V')}({g}, {self.slot(visit.out)}, x, c{visit.out})"
+            )
         if self.check:
             self.emit(f"s = {self.name(_learner(self.learnt, key, push), 'LEARN')}(s)")
         else:
@@ -995,7 +1024,9 @@ class _Builder:
                     keys.append((node.op, position))
             args = tuple(self.slot(p) for p in node._parents)
             mine = grad_index(node)
-            visits.append(_Visit(mine, self.node_slot[id(node)], args, tuple(pushes), tuple(keys)))
+            direct = getattr(node._rule, "direct", False)
+            out = self.node_slot[id(node)]
+            visits.append(_Visit(mine, out, args, tuple(pushes), tuple(keys), direct))
         seed: Any = None if grad is None else self.template(grad)
         if type(seed) is not _Ref:
             seed = root._seed(grad, False)

@@ -2,8 +2,9 @@
 
 Each operation computes its result and records its parents in argument order. Its
 *local gradients* (d out / d parent, the numbers the blog writes on every edge) come from
-a rule kept beside the forward code; the engine multiplies them by the upstream gradient.
-Every rule exists twice, on floats for speed and on Values for ``create_graph``.
+the operation's one rule in the registry (the arithmetic operators: ``arithmetic.py``);
+the engine multiplies them by the upstream gradient. The hottest operations also push
+their gradient by hand here, each tested equal to its rule.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Any, Union
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Union
 
 from . import engine
 from .context import _STATE, PLAIN
 from .inplace import CLOCK
-from .node import GraphNode
+from .node import MANY, GraphNode
 
 __all__ = ["Value", "dot"]
 
@@ -37,7 +36,7 @@ class _Op:
     hand-unrolled one (a third of the time of a training step is spent here).
     """
 
-    __slots__ = ("name", "local", "graph_local", "backprop")
+    __slots__ = ("name", "local", "graph_local", "backprop", "leaf")
 
     def __init__(
         self,
@@ -50,6 +49,7 @@ class _Op:
         self.local = local
         self.graph_local = graph_local
         self.backprop: Push = backprop or _push_by_rules
+        self.leaf = False  # True only for LEAF and CONST: the engine tests it
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
@@ -68,13 +68,18 @@ def _push_by_rules(node: Value, create_graph: bool, anomaly: bool) -> None:
         if parent._rule is not CONST:
             parent.grad += upstream * local
     if anomaly:
-        for parent in node._parents:
-            grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
-            if not math.isfinite(grad):
-                raise FloatingPointError(
-                    f"detect_anomaly: backward through Value {node._rule.name!r} gave a "
-                    f"non-finite gradient {grad!r}"
-                )
+        check_finite_grads(node)
+
+
+def check_finite_grads(node: Value) -> None:
+    """detect_anomaly's check after ``node`` pushed its gradient into its parents."""
+    for parent in node._parents:
+        grad = parent.grad.data if isinstance(parent.grad, Value) else parent.grad
+        if not math.isfinite(grad):
+            raise FloatingPointError(
+                f"detect_anomaly: backward through Value {node._rule.name!r} gave a "
+                f"non-finite gradient {grad!r}"
+            )
 
 
 # The same rule as _push_by_rules, unrolled for the operations every network is made of.
@@ -82,7 +87,7 @@ def _push_add(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
-    a, b = node._parents
+    a, b = node._a, node._b
     if a._rule is not CONST:
         a.grad += upstream
     if b._rule is not CONST:
@@ -93,7 +98,7 @@ def _push_mul(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
     upstream = node.grad
-    a, b = node._parents
+    a, b = node._a, node._b
     if a._rule is not CONST:
         a.grad += upstream * b.data
     if b._rule is not CONST:
@@ -103,7 +108,7 @@ def _push_mul(node: Value, create_graph: bool, anomaly: bool) -> None:
 def _push_relu(node: Value, create_graph: bool, anomaly: bool) -> None:
     if create_graph or anomaly:
         return _push_by_rules(node, create_graph, anomaly)
-    a = node._parents[0]
+    a = node._a
     if not node.data <= 0 and a._rule is not CONST:
         a.grad += node.grad
 
@@ -114,23 +119,27 @@ def _no_locals(node: Value) -> tuple[Any, ...]:
 
 LEAF = _Op("", _no_locals, _no_locals)
 CONST = _Op("const", _no_locals, _no_locals)
+LEAF.leaf = CONST.leaf = True
 
 _new = object.__new__
 
 
-def _result(
-    data: float, parents: tuple[Value, ...], op: _Op, recorded: bool | None = None
-) -> Value:
-    """A new node, recorded in the graph unless grad mode is off or all operands are constants.
+def _node(data: float, a: Any, b: Any, op: _Op, recorded: bool | None = None) -> Value:
+    """A new node of parents ``a`` and ``b`` (None for one parent; for more, ``a`` holds
+    their tuple and ``b`` is MANY), recorded in the graph unless grad mode is off or all
+    operands are constants.
 
-    ``recorded`` says whether any operand is differentiable; left out, it is worked out from
-    the first and last operand, which is exact for the unary and binary operations.
+    The parents sit in two slots, not a tuple: then a recorded operation allocates one object
+    that the cyclic garbage collector tracks instead of two, which halves its work in a
+    training step. ``recorded`` says whether any operand is differentiable; left out, it is
+    worked out from ``a`` and ``b``.
     """
     out = _new(Value)
     out.data = data
     state = _STATE.get()
     if state is not PLAIN:
         if state.anomaly and not math.isfinite(data):
+            parents = _unpacked(a, b)
             raise FloatingPointError(
                 f"detect_anomaly: Value {op.name!r} of "
                 f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
@@ -138,26 +147,64 @@ def _result(
         if state.scope:
             out._scope = state.scope
         if not state.grad_enabled:
-            out._parents = ()
+            out._a = None
             out._rule = CONST
             return out
     # Recorded unless every operand is a constant (then so is the result).
     if recorded is None:
-        recorded = parents[0]._rule is not CONST or parents[-1]._rule is not CONST
+        recorded = a._rule is not CONST or (b is not None and b._rule is not CONST)
     if recorded:
-        out._parents = parents
+        out._a = a
+        out._b = b
         out._rule = op
         out._born = CLOCK[0]
     else:
-        out._parents = ()
+        out._a = None
         out._rule = CONST
     return out
+
+
+def _result(
+    data: float, parents: tuple[Value, ...], op: _Op, recorded: bool | None = None
+) -> Value:
+    """A new node of any number of parents (see ``_node``)."""
+    count = len(parents)
+    if count == 1:
+        return _node(data, parents[0], None, op, recorded)
+    if count == 2:
+        return _node(data, parents[0], parents[1], op, recorded)
+    if recorded is None:
+        recorded = any(p._rule is not CONST for p in parents)
+    return _node(data, parents, MANY, op, recorded)
+
+
+def _unpacked(a: Any, b: Any) -> tuple[Value, ...]:
+    """The parents held in the slots ``_a`` and ``_b``, as a tuple."""
+    if a is None:
+        return ()
+    if b is None:
+        return (a,)
+    if b is MANY:
+        return a  # type: ignore[no-any-return]
+    return (a, b)
+
+
+def _packed(parents: tuple[Value, ...]) -> tuple[Any, Any]:
+    """The slots ``_a``, ``_b`` that hold ``parents``."""
+    count = len(parents)
+    if count == 0:
+        return None, None
+    if count == 1:
+        return parents[0], None
+    if count == 2:
+        return parents[0], parents[1]
+    return tuple(parents), MANY
 
 
 def _constant(x: float) -> Value:
     out = _new(Value)
     out.data = x
-    out._parents = ()
+    out._a = None
     out._rule = CONST
     state = _STATE.get()
     if state is not PLAIN and state.scope:
@@ -186,75 +233,13 @@ def _operand(other: Any, opname: str, self: Value, reflected: bool = False) -> V
 
 
 # ---------------------------------------------------------------- local-gradient rules
-# Float rules read data; graph rules build the same expression out of Values.
-
-ADD = _Op("+", lambda n: (1.0, 1.0), lambda n: (_constant(1.0), _constant(1.0)))
-SUB = _Op("-", lambda n: (1.0, -1.0), lambda n: (_constant(1.0), _constant(-1.0)))
-MUL = _Op(
-    "*",
-    lambda n: (n._parents[1].data, n._parents[0].data),
-    lambda n: (n._parents[1], n._parents[0]),
-)
-DIV = _Op(
-    "/",
-    lambda n: (
-        1.0 / n._parents[1].data,
-        -n._parents[0].data / (n._parents[1].data * n._parents[1].data),
-    ),
-    lambda n: (1.0 / n._parents[1], -n._parents[0] / (n._parents[1] * n._parents[1])),
-)
-NEG = _Op("neg", lambda n: (-1.0,), lambda n: (_constant(-1.0),))
-
-
-def _pow_base_local(a: float, b: float) -> float:
-    """d(a**b)/da = b * a**(b-1), with PyTorch's values where a float power would raise.
-
-    a ** 0 is constant (0); at a == 0 the IEEE limits of a**(b-1): 1 for b == 1, inf with
-    b's sign for b < 1 (a vertical slope, as sqrt'(0)), 0 above.
-    """
-    if b == 0.0:
-        return 0.0
-    if a == 0.0 and b < 1.0:
-        # Python's 0.0 ** negative raises; IEEE pow (NumPy's) gives the signed infinity.
-        with np.errstate(divide="ignore"):
-            return float(b * np.power(np.float64(a), b - 1.0))
-    return b * a ** (b - 1.0)
-
-
-def _pow_exponent_local(a: float, b: float, out: float) -> float:
-    """d(a**b)/db = a**b * log(a): 0 at a == 0 (the limit for b >= 0), nan for a < 0
-    (log undefined; PyTorch gives nan too, and the forward value a**b stays fine)."""
-    if a > 0.0:
-        return out * math.log(a)
-    return 0.0 if a == 0.0 and b >= 0.0 else math.nan
-
-
-def _pow_local(n: Value) -> tuple[float, float]:
-    a, b = n._parents
-    d_base = _pow_base_local(a.data, b.data)
-    if b._rule is CONST:
-        return (d_base, 0.0)
-    return (d_base, _pow_exponent_local(a.data, b.data, n.data))
-
-
-def _pow_graph_local(n: Value) -> tuple[Value, Value]:
-    a, b = n._parents
-    # The formula b * a**(b-1) as nodes where it is finite; the limits as constants.
-    general = b.data != 0.0 and (a.data != 0.0 or b.data >= 1.0)
-    d_base = b * a ** (b - 1.0) if general else _constant(_pow_base_local(a.data, b.data))
-    if b._rule is CONST:
-        return (d_base, _constant(0.0))
-    d_exp = n * a.log() if a.data > 0.0 else _constant(_pow_exponent_local(a.data, b.data, n.data))
-    return (d_base, d_exp)
-
-
-POW = _Op("**", _pow_local, _pow_graph_local)
+# + - * / ** and unary minus: arithmetic.py, declared in the registry.
 IDENTITY = _Op("identity", lambda n: (1.0,), lambda n: (_constant(1.0),))
 
 
 def _alias(node: Value) -> Value:
     """A new node equal to ``node`` with it as its only parent (grad uses one per argument)."""
-    return _result(node.data, (node,), IDENTITY)
+    return _node(node.data, node, None, IDENTITY)
 
 
 class Value(GraphNode):
@@ -266,7 +251,7 @@ class Value(GraphNode):
     constants and are not differentiated); ``backward()`` fills ``grad`` of the whole graph.
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_rule", "_scope", "_modified", "_born")
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_scope", "_modified", "_born")
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # np.exp(v) is v.exp(); np.float64(2) * v is 2.0 * v (numpy_interop).
@@ -277,7 +262,8 @@ class Value(GraphNode):
     data: float
     grad: Any
     label: str | None
-    _parents: tuple[Value, ...]
+    _a: Any  # the first parent (None for a leaf), or a tuple of them all (see _node)
+    _b: Any  # the second parent, None, or MANY
     _rule: _Op
     _scope: tuple[str, ...]
     _modified: int  # the mutation clock at this node's last in-place update (0: never)
@@ -286,7 +272,7 @@ class Value(GraphNode):
     # Slots left unset at creation read as these defaults (creating nodes is the hot path,
     # and most nodes never get a label, a scope, an update in place or, until backward, a
     # gradient).
-    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": (), "_modified": 0, "_born": 0}
+    _DEFAULTS = {"grad": 0.0, "label": None, "_scope": (), "_modified": 0, "_born": 0, "_b": None}
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -315,11 +301,28 @@ class Value(GraphNode):
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self._parents = ()
+        self._a = None
         self._rule = LEAF if requires_grad else CONST  # an input that is not differentiated
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
+    @property
+    def _parents(self) -> tuple[Value, ...]:
+        """The parents in argument order (the engine's view; the node holds them in slots)."""
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is MANY:
+            return a  # type: ignore[no-any-return]
+        return (a, b)
+
+    @_parents.setter
+    def _parents(self, parents: tuple[Value, ...]) -> None:
+        self._a, self._b = _packed(parents)
+
     @property
     def _prev(self) -> set[Value]:
         """micrograd's name for the parents, as a set (``parents`` keeps their order)."""
@@ -370,62 +373,19 @@ class Value(GraphNode):
         return f"Value({', '.join(parts)})"
 
     # ------------------------------------------------------------------ arithmetic
-    # + - * test for a float operand before calling _operand: one call less per op in
-    # expressions like x * 1.0001 + 0.0001.
-    def __add__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "+", self)
-        return _result(self.data + other.data, (self, other), ADD)
+    if TYPE_CHECKING:  # installed by arithmetic.py, beside each operator's rule
 
-    def __radd__(self, other: Number) -> Value:
-        return _operand(other, "+", self, reflected=True).__add__(self)
-
-    def __sub__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "-", self)
-        return _result(self.data - other.data, (self, other), SUB)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _operand(other, "-", self, reflected=True).__sub__(self)
-
-    def __mul__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _constant(other) if type(other) is float else _operand(other, "*", self)
-        return _result(self.data * other.data, (self, other), MUL)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _operand(other, "*", self, reflected=True).__mul__(self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        other = _operand(other, "/", self)
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"Value /: division of {self.data!r} by zero")
-        return _result(self.data / other.data, (self, other), DIV)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _operand(other, "/", self, reflected=True).__truediv__(self)
-
-    def __pow__(self, other: Operand) -> Value:
-        other = _operand(other, "**", self)
-        a, b = self.data, other.data
-        if a == 0.0 and b < 0:
-            raise ZeroDivisionError(f"Value **: 0.0 ** {b!r} divides by zero")
-        if a < 0 and not b.is_integer():
-            raise ValueError(
-                f"Value **: {a!r} ** {b!r} is not a real number (negative base, "
-                "fractional exponent)"
-            )
-        try:
-            data = a**b
-        except OverflowError:
-            raise OverflowError(f"Value **: {a!r} ** {b!r} overflows a float") from None
-        return _result(data, (self, other), POW)
-
-    def __rpow__(self, other: Number) -> Value:
-        return _operand(other, "**", self, reflected=True).__pow__(self)
-
-    def __neg__(self) -> Value:
-        return _result(-self.data, (self,), NEG)
+        def __add__(self, other: Operand) -> Value: ...
+        def __radd__(self, other: Number) -> Value: ...
+        def __sub__(self, other: Operand) -> Value: ...
+        def __rsub__(self, other: Number) -> Value: ...
+        def __mul__(self, other: Operand) -> Value: ...
+        def __rmul__(self, other: Number) -> Value: ...
+        def __truediv__(self, other: Operand) -> Value: ...
+        def __rtruediv__(self, other: Number) -> Value: ...
+        def __pow__(self, other: Operand) -> Value: ...
+        def __rpow__(self, other: Number) -> Value: ...
+        def __neg__(self) -> Value: ...
 
     def __pos__(self) -> Value:
         return self
@@ -437,16 +397,17 @@ class Value(GraphNode):
         """A new node with this one's number and place in the graph (for an update in place)."""
         old = _new(Value)
         old.data, old.grad = self.data, self.grad
-        old._parents, old._rule = self._parents, self._rule
+        old._a, old._b, old._rule = self._a, self._b, self._rule
         old._scope, old._modified, old._born = self._scope, self._modified, self._born
         return old
 
     def _become(self, result: Value, symbol: str) -> None:
         """Turn this node into ``result`` (a recorded update in place)."""
-        self.data, self.grad, self._parents, self._rule = (
+        self.data, self.grad, self._a, self._b, self._rule = (
             result.data,
             0.0,
-            result._parents,
+            result._a,
+            result._b,
             result._rule,
         )
         self._scope = result._scope
@@ -600,16 +561,12 @@ def dot(
     return _result(total, tuple(parents), DOT, recorded)
 
 
-ADD.backprop = _push_add
-MUL.backprop = _push_mul
-
-
 def _rebuild_value(
     cls: type[Value], data: float, label: str | None, constant: bool, grad: float, scope: Any
 ) -> Value:
     """A leaf Value from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
     out = _new(cls)
     out.data, out.grad, out.label, out._scope = data, grad, label, tuple(scope)
-    out._parents = ()
+    out._a = None
     out._rule = CONST if constant else LEAF
     return out

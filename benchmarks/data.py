@@ -18,6 +18,7 @@ __all__ = [
     "scalar_mlp_init",
     "xor_problem",
     "xor_init",
+    "xor_user_written",
     "MLPProblem",
     "mlp_problem",
 ]
@@ -80,6 +81,17 @@ def xor_init(seed: int = 48) -> list[np.ndarray]:
         params.append(rng.randn(n_out, n_in) / np.sqrt(n_in))
         params.append(np.zeros((n_out, 1)))
     return params
+
+
+def xor_user_written() -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """(params, X, Y): the same problem laid out as PyTorch users write it.
+
+    Examples in rows, X (4, 2) and Y (4, 1); each W (out, in), as ``nn.Linear`` stores it,
+    and each b of shape (out,), so a layer is ``X @ W.T + b``. Same numbers as the blog's.
+    """
+    x, y = xor_problem()
+    w1, b1, w2, b2 = xor_init()
+    return [w1, b1[:, 0], w2, b2[:, 0]], x.T.copy(), y.T.copy()
 
 
 @dataclass

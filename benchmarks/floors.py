@@ -14,7 +14,15 @@ import numpy as np
 
 from .data import MLPProblem, ScalarMLPInit
 
-__all__ = ["scalar_mlp_trainer", "xor_trainer", "mlp_trainer", "add_by_hand", "chain_by_hand"]
+__all__ = [
+    "scalar_mlp_trainer",
+    "xor_trainer",
+    "xor_user_trainer",
+    "mlp_trainer",
+    "add_by_hand",
+    "sum_add_by_hand",
+    "chain_by_hand",
+]
 
 Step = Callable[[], object]
 
@@ -88,6 +96,29 @@ def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: floa
     return step
 
 
+def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """The same network with examples in rows (``data.xor_user_written``): ``x @ W.T + b``."""
+    params = [p.copy() for p in params]
+    w1, b1, w2, b2 = params
+    m = x.shape[0]
+    half_inv_m = 1.0 / (2 * m)
+
+    def step() -> object:
+        a1 = _sigmoid(x @ w1.T + b1)
+        a2 = _sigmoid(a1 @ w2.T + b2)
+        diff = y - a2
+        cost = half_inv_m * np.sum(np.square(diff))
+        # backward, rows being examples: a bias's gradient sums over them
+        dz2 = (-diff / m) * a2 * (1.0 - a2)
+        dz1 = (dz2 @ w2) * a1 * (1.0 - a1)
+        grads = (dz1.T @ x, dz1.sum(axis=0), dz2.T @ a1, dz2.sum(axis=0))
+        for p, g in zip(params, grads):
+            p -= lr * g
+        return cost
+
+    return step
+
+
 def mlp_trainer(problem: MLPProblem) -> Step:
     """The T2 ReLU MLP with softmax cross-entropy (mean over the batch), batch-first."""
     params = [p.copy() for p in problem.params]
@@ -138,6 +169,21 @@ def add_by_hand(a: np.ndarray, b: np.ndarray) -> Callable[[], tuple[np.ndarray, 
         out = a + b
         seed = np.ones_like(out)
         return out, seed.copy(), seed.copy()
+
+    return step
+
+
+def sum_add_by_hand(a: np.ndarray, b: np.ndarray) -> Callable[[], tuple[object, ...]]:
+    """P0's user-written form by hand: ``(a + b).sum()`` and both leaves' gradients.
+
+    The sum spreads its seed of 1 over the elements: each gradient is ones in its leaf's
+    shape, in an array of its own (see ``add_by_hand``).
+    """
+
+    def step() -> tuple[object, ...]:
+        total = (a + b).sum()
+        grad = np.ones_like(a)
+        return total, grad, grad.copy()
 
     return step
 

@@ -23,7 +23,9 @@ class Bench:
 
     ``inner`` calls make one sample (``None``: calibrated so that a sample lasts about
     ``target_s``). ``gc_off`` times with the cyclic garbage collector disabled, as
-    micrograd's figures are often quoted.
+    micrograd's figures are often quoted. ``collect_timed`` ends each sample with a timed
+    ``gc.collect()`` after dropping the results: with the collector off, that is what a
+    training loop must still pay to free cyclic garbage (micrograd's graphs are cycles).
     """
 
     name: str
@@ -31,6 +33,7 @@ class Bench:
     work: float = 1.0
     inner: int | None = 1
     gc_off: bool = False
+    collect_timed: bool = False
 
 
 @dataclass
@@ -84,6 +87,9 @@ def _time_once(bench: Bench, inner: int, collect: bool = True) -> float:
         start = time.perf_counter()
         for _ in range(inner):
             result = fn()
+        if bench.collect_timed:
+            result = None
+            gc.collect()
         elapsed = time.perf_counter() - start
     finally:
         if was_enabled:

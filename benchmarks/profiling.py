@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .adapters import load_ours
-from .data import mlp_problem, scalar_mlp_init, two_moons, xor_init, xor_problem
+from .data import mlp_problem, scalar_mlp_init, two_moons, xor_user_written
 from .workloads.common import Config
 
 __all__ = ["PROFILABLE", "profile_ours"]
@@ -32,12 +32,12 @@ def _s2(cfg: Config) -> Callable[[], Any]:
 
 
 def _p0(cfg: Config) -> Callable[[], Any]:
-    step = load_ours().add_step()
+    step = load_ours().sum_add_step()  # the form the target judges
     return lambda: [step() for _ in range(cfg.pick(100, 20_000, 100_000))]
 
 
 def _t1(cfg: Config) -> Callable[[], Any]:
-    step = load_ours().xor_trainer(xor_init(), *xor_problem(), 1.0)
+    step = load_ours().xor_user_trainer(*xor_user_written(), 1.0)  # the targets' form
     return lambda: [step() for _ in range(cfg.pick(20, 2000, 5000))]
 
 

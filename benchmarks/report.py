@@ -1,4 +1,4 @@
-"""Rows, targets and loss checks of a run, printed as a table and written to RESULTS.md.
+"""Rows, loss checks and target verdicts of a run, printed as a table and written to RESULTS.md.
 
 RESULTS.md keeps one marked block per workload, so ``--only S1 --write`` replaces the S1
 block and leaves the others (and any hand-written notes outside the blocks) alone.
@@ -7,7 +7,6 @@ block and leaves the others (and any hand-written notes outside the blocks) alon
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,6 @@ __all__ = [
     "format_text",
     "format_markdown",
     "write_results",
-    "summary_lines",
 ]
 
 # Seconds (or bytes) per unit of work -> the unit printed.
@@ -33,8 +31,6 @@ UNIT_SCALE = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9, "B": 1.0}
 class Row:
     """One line of the table: a contender's figure for one case of a workload.
 
-    ``target``/``met`` sit on the row the target is measured against (e.g. the floor's
-    row says "ours <= 2.5x the floor"); ``met`` is None where it could not be judged.
     ``note`` is free text: why there is no figure (not installed, the error), or extras.
     """
 
@@ -44,8 +40,6 @@ class Row:
     unit: str
     spread: str = ""
     ratio: float | None = None
-    target: str = ""
-    met: bool | None = None
     note: str = ""
 
     def figure(self) -> str:
@@ -67,13 +61,14 @@ class Check:
 
 @dataclass
 class WorkloadResult:
-    """Everything one workload produced."""
+    """Everything one workload produced; ``targets`` are lines written by ``benchmarks.targets``."""
 
     name: str
     title: str
     rows: list[Row] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -115,11 +110,7 @@ def row_from(
     return Row(case, m.name, st.median * scale, unit, spread, ratio, note=note)
 
 
-def _met_text(met: bool | None) -> str:
-    return {True: "MET", False: "MISSED", None: "n/a"}[met]
-
-
-_COLUMNS = ("case", "contender", "median", "spread (IQR, n)", "x ref", "target", "met", "notes")
+_COLUMNS = ("case", "contender", "median", "spread (IQR, n)", "x ref", "notes")
 
 
 def _cells(row: Row) -> list[str]:
@@ -129,8 +120,6 @@ def _cells(row: Row) -> list[str]:
         row.figure(),
         row.spread,
         f"{row.ratio:.2f}x" if row.ratio is not None else "",
-        row.target,
-        _met_text(row.met) if row.target else "",
         row.note,
     ]
 
@@ -147,6 +136,7 @@ def format_text(result: WorkloadResult) -> str:
     for check in result.checks:
         flag = "ok" if check.ok else ("MISMATCH" if check.required else "differs")
         lines.append(f"  check {check.contender}: {flag} ({check.detail})")
+    lines.extend(f"  target: {t}" for t in result.targets)
     lines.extend(f"  note: {n}" for n in result.notes)
     return "\n".join(lines)
 
@@ -162,6 +152,7 @@ def format_markdown(result: WorkloadResult, header: str) -> str:
     for check in result.checks:
         flag = "ok" if check.ok else ("**MISMATCH**" if check.required else "differs")
         lines.append(f"- check, {check.contender}: {flag} ({check.detail})")
+    lines.extend(f"- target: `{t}`" for t in result.targets)
     lines.extend(f"- {n}" for n in result.notes)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -194,12 +185,3 @@ def write_results(path: Path, machine_md: str, blocks: dict[str, str]) -> None:
     body = "\n\n".join(_block(n, merged[n]) for n in names)
     out = head + body + "\n" + (("\n" + tail.lstrip("\n")) if tail.strip() else "")
     path.write_text(out, encoding="utf-8")
-
-
-def summary_lines(results: Sequence[WorkloadResult]) -> list[str]:
-    """One aligned line per target: workload, case, MET/MISSED/n/a and the figure."""
-    found = [(r.name, row) for r in results for row in r.rows if row.target]
-    width = max((len(row.case) for _, row in found), default=0)
-    return [
-        f"{name:3} {row.case:{width}}  {_met_text(row.met):6}  {row.target}" for name, row in found
-    ]

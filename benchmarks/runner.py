@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .adapters import load_peers
 from .machine import describe_machine
-from .report import Row, WorkloadResult, format_markdown, format_text, summary_lines, write_results
+from .report import Row, WorkloadResult, format_markdown, format_text, write_results
+from .targets import Verdict, judge, summary_lines
 from .workloads import WORKLOADS, Config, Peers
 
 __all__ = ["run", "RESULTS_PATH"]
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     print(flush=True)
 
     results: list[WorkloadResult] = []
+    verdicts: list[Verdict] = []
     blocks: dict[str, str] = {}
     start = time.perf_counter()
     for name in args.only:
@@ -72,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
             result = WorkloadResult(name, "failed")
             result.rows.append(Row("", "ours", None, "", note=f"{type(exc).__name__}: {exc}"))
         took = time.perf_counter() - began
+        judged = judge(result)
+        result.targets = summary_lines(judged, with_workload=False)
+        verdicts += judged
         print(format_text(result))
         print(f"  ({took:.1f} s)\n", flush=True)
         results.append(result)
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         blocks[name] = format_markdown(result, header)
 
     print("targets:")
-    for line in summary_lines(results):
+    for line in summary_lines(verdicts):
         print("  " + line)
     failed = [(r.name, c) for r in results for c in r.failed_checks]
     for name, check in failed:

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import (
     digits,
+    export,
     hand_calculation,
     learning_rate,
     linear_regression,
@@ -47,6 +48,7 @@ DEMOS: dict[str, Demo] = {
         relu_fit,
         moons,
         digits,
+        export,
     )
 }
 

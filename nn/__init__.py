@@ -43,11 +43,13 @@ from .module import (
     Sequential,
 )
 from .normalization import BatchNorm1d, LayerNorm
+from .onnx_export import export_onnx
 from .optim import SGD, Adam, AdamW, RMSprop
 from .pooling import AvgPool2d, MaxPool2d
 from .scalar import MLP, Layer, Neuron
 from .serialization import load, save
 from .softmax import LogSoftmax, Softmax
+from .torch_interop import from_torch, load_torch_state_dict, to_torch, torch_state_dict
 
 __all__ = [
     "functional",
@@ -105,4 +107,9 @@ __all__ = [
     "RMSprop",
     "save",
     "load",
+    "export_onnx",
+    "to_torch",
+    "from_torch",
+    "torch_state_dict",
+    "load_torch_state_dict",
 ]

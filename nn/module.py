@@ -13,7 +13,7 @@ without knowing what a layer is).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, NamedTuple, TypeVar, Union, overload
 
 import numpy as np
@@ -402,6 +402,14 @@ class Module:
             else:
                 p.data = float(array)
         return LoadResult(missing, unexpected)
+
+    def load_torch_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> LoadResult:
+        """Copy a PyTorch state dict (``torch_module.state_dict()``) into this model, whose
+        layers must match; checked first, so an error changes nothing
+        (``nn.load_torch_state_dict``)."""
+        from .torch_interop import load_torch_state_dict  # here: torch_interop imports us
+
+        return load_torch_state_dict(self, state, strict)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:

@@ -74,8 +74,12 @@ def _geometry(
 
 # ------------------------------------------------------------------ max pooling
 @differentiable(name="max_pool2d", formula="g at the picked maximum")
-def _pick(x: np.ndarray, picks: Any = None, size: Pair = (1, 1)) -> np.ndarray:
-    """The elements of each (H, W) plane of ``x`` at the flat indices ``picks`` (N, C, Ho, Wo)."""
+def _pick(
+    x: np.ndarray, picks: Any = None, size: Pair = (1, 1), window: _Windows | None = None
+) -> np.ndarray:
+    """The elements of each (H, W) plane of ``x`` at the flat indices ``picks`` (N, C, Ho, Wo).
+    ``window`` is the pooling's geometry, kept for exporters (``autograd_core.onnx``): the
+    picks alone do not say which windows they came from."""
     lead = picks.shape[:-2]
     flat = np.take_along_axis(x.reshape(*lead, -1), picks.reshape(*lead, -1), axis=-1)
     return flat.reshape(picks.shape)  # type: ignore[no-any-return]
@@ -91,7 +95,7 @@ def _unpick(g: np.ndarray, picks: Any = None, size: Pair = (1, 1)) -> np.ndarray
     return total.astype(g.dtype, copy=False).reshape(*g.shape[:-2], *size)
 
 
-_pick.vjp(lambda g, out, x, picks, size: _unpick(g, picks=picks, size=size))
+_pick.vjp(lambda g, out, x, picks, size, window: _unpick(g, picks=picks, size=size))
 _unpick.vjp(lambda h, out, g, picks, size: _pick(h, picks=picks, size=size))
 
 
@@ -142,7 +146,7 @@ def max_pool2d(
     x, unbatched = as_image_batch(input, name)
     geo = _geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, name)
     picks = on_data(_maxima, x, geo)  # found again on every replay of a traced function
-    y = _pick(x, picks=picks, size=x.shape[-2:])
+    y = _pick(x, picks=picks, size=x.shape[-2:], window=geo)
     indices = Tensor(picks)
     if unbatched:
         y, indices = y.reshape(y.shape[1:]), indices.reshape(indices.shape[1:])

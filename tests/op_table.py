@@ -144,6 +144,33 @@ TABLE: dict[str, Entry] = {
         away_from_integer_ratio=True,
     ),
     "fmod": entry(((-5.5, 2.0), -1.5, (1.0, 2.0)), second_low=0.5, away_from_integer_ratio=True),
+    # The arithmetic operators (arithmetic.py): the same checks as every other operation.
+    "add": entry(((INF, 1.0), INF, (1.0, 1.0)), ((-0.0, 0.0), 0.0, (1.0, 1.0))),
+    "sub": entry(((1.0, NAN), NAN, (1.0, -1.0))),
+    "mul": entry(((INF, 0.0), NAN, (0.0, INF)), ((-2.0, 3.0), -6.0, (3.0, -2.0))),
+    "div": entry(
+        ((1.0, 0.0), INF, (INF, -INF)),
+        ((0.0, 0.0), NAN, (INF, NAN)),
+        ((-1.0, 0.0), -INF, (INF, INF)),
+        ((1.0, INF), 0.0, (0.0, -0.0)),
+        second_low=0.5,
+    ),
+    "neg": entry(((0.0,), -0.0, (-1.0,)), ((INF,), -INF, (-1.0,))),
+    "pow": entry(
+        ((0.0, 0.5), 0.0, (INF, 0.0)),
+        ((0.0, 0.0), 1.0, (0.0, 0.0)),
+        ((0.0, 2.0), 0.0, (0.0, 0.0)),
+        ((0.0, 1.0), 0.0, (1.0, 0.0)),
+        ((0.0, -1.0), INF, (-INF, -INF)),
+        ((-2.0, 2.0), 4.0, (-4.0, NAN)),
+        ((-2.0, 0.5), NAN, (NAN, NAN)),
+        ((2.0, 0.0), 1.0, (0.0, 0.6931471805599453)),
+        low=0.2,
+        high=3.0,
+        second_low=-2.0,
+        second_high=2.0,
+        kinks=(0.0,),  # b == 0: a ** 0 is constant, so its slope in a is 0 (PyTorch's mask)
+    ),
 }
 
 # Kinks of the parameterised versions too (hardtanh's bounds move with its parameters).

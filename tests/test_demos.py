@@ -56,6 +56,7 @@ PLOTS = {
     "relu_fit": {"fit"},
     "moons": {"learning_curve", "decision_boundary"},
     "digits": {"learning_curves", "confusion_matrix"},
+    "export": set(),  # it writes xor.onnx, checked by its own test
 }
 GRAPHS = {name: set() for name in PLOTS} | {
     "hand_calculation": {"graph_before", "graph_after"},
@@ -422,6 +423,27 @@ def test_digits_mlp_and_cnn_learn_in_the_quick_run(run: Run) -> None:
         )
     bars = [ln for ln in shown if ln.startswith("epoch ") and "] 45/45" in ln]
     assert len(bars) == v["mlp"]["epochs"]  # one line per epoch without a terminal
+
+
+def test_export_runs_the_trained_network_in_pytorch_and_onnxruntime(run: Run) -> None:
+    v = values(run, "export")
+    outputs = v["outputs"]
+    expected = {"ours"}
+    expected |= {"PyTorch"} if importlib.util.find_spec("torch") else set()
+    expected |= {"onnxruntime"} if importlib.util.find_spec("onnxruntime") else set()
+    assert set(outputs) == expected
+    assert [round(p) for p in outputs["ours"]] == [0, 1, 1, 0]  # it learned XOR
+    for name in expected - {"ours"}:
+        # float64 throughout: the same formulas run by other kernels agree to the last digits
+        np.testing.assert_allclose(outputs[name], outputs["ours"], rtol=1e-12, atol=1e-15)
+        assert v["gaps"][name] <= 1e-12
+    if "onnxruntime" in expected:
+        onnx = pytest.importorskip("onnx")
+        path = run.results["export"].files["onnx"]
+        onnx.checker.check_model(onnx.load(str(path)))
+        assert path.parent == run.out
+    table = [line for line in run.lines if line.lstrip().startswith(("x1", "0 ", "1 "))]
+    assert table[0].split() == ["x1", "x2", "target", *outputs]
 
 
 def test_digits_split_is_stratified_and_scaled() -> None:

@@ -127,11 +127,18 @@ def test_extras_hold_what_the_tests_ci_and_the_notebook_need() -> None:
     assert {"nbclient", "nbformat", "ipykernel", "ipywidgets"} <= test
     assert _names(extras["dev"]) == {"ruff", "mypy"} and not {"ruff", "mypy"} & test
     assert {"jupyterlab", "ipywidgets", "matplotlib"} <= _names(extras["notebook"])
+    assert _names(extras["onnx"]) == {"onnx", "onnxruntime"}
+    # a range, not a pin (.ci/run pins the CPU build); the tests skip without it
+    assert extras["torch"] == ["torch>=2.1,<3"]
 
 
 def test_ci_installs_test_and_dev_and_runs_the_readmes_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert 'pip install -q -e ".[test,dev]"' in ci
+    install = re.search(r'pip install -q -e "\.\[([\w,]+)\]"', ci)
+    assert install is not None
+    assert {"test", "dev", "torch", "onnx"} <= set(install.group(1).split(","))
+    # the CPU build of torch, pinned, before the extra (whose range would pull CUDA's)
+    assert ci.index("pip install -q torch==2.13.0") < install.start()
     last = ci.strip().splitlines()[-1]
     readme = (ROOT / "README.md").read_text("utf-8")
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]

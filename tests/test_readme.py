@@ -31,6 +31,9 @@ OPTIONAL_PACKAGES = {
     "graphviz": 'the graphviz Python package (pip install -e ".[viz]")',
     "hypothesis": 'hypothesis (pip install -e ".[test]")',
     "matplotlib": 'matplotlib (pip install -e ".[demos]")',
+    "onnx": 'onnx (pip install -e ".[onnx]")',
+    "onnxruntime": 'onnxruntime (pip install -e ".[onnx]")',
+    "torch": 'PyTorch (pip install -e ".[torch]")',
 }
 
 

@@ -3,7 +3,9 @@
 An adapter module imports its library at the top, so a library that is not installed
 shows up as an ``ImportError`` here and the peer is reported as 'not installed'.
 Workloads look adapters up by function name (``xor_trainer``, ``mlp_trainer``, ...) and
-skip a peer that lacks one: micrograd, for instance, has no arrays.
+skip a peer that lacks one: micrograd, for instance, has no arrays. Our own engine may
+run as several contenders (eager, and a variant such as a traced replay): each is an
+adapter module listed in ``OURS_MODULES``, picked up the same way by function name.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["PEER_MODULES", "load_peers", "load_ours"]
+__all__ = ["PEER_MODULES", "OURS_MODULES", "load_peers", "load_ours", "load_own"]
 
 # Display name -> adapter module, in the order peers appear in the tables.
 PEER_MODULES = {
@@ -19,6 +21,12 @@ PEER_MODULES = {
     "PyTorch": "benchmarks.adapters.torch_peer",
     "MyGrad": "benchmarks.adapters.mygrad_peer",
     "autograd": "benchmarks.adapters.autograd_peer",
+}
+
+# Our contenders: display name -> adapter module. "ours" comes first and is the one the
+# scalar workloads use; a variant adds a line here (its rows then carry that name).
+OURS_MODULES = {
+    "ours": "benchmarks.adapters.ours",
 }
 
 
@@ -46,4 +54,9 @@ def load_peers(
 
 def load_ours() -> ModuleType:
     """Our engine's adapter (imported lazily, like the peers, so errors are reported)."""
-    return importlib.import_module("benchmarks.adapters.ours")
+    return importlib.import_module(OURS_MODULES["ours"])
+
+
+def load_own() -> dict[str, ModuleType]:
+    """Every adapter of ours, by contender name (errors propagate: ours must import)."""
+    return {name: importlib.import_module(path) for name, path in OURS_MODULES.items()}

@@ -13,7 +13,15 @@ from autograd.tracer import getval
 
 from ..data import MLPProblem
 
-__all__ = ["NAME", "VERSION", "add_step", "xor_trainer", "mlp_trainer"]
+__all__ = [
+    "NAME",
+    "VERSION",
+    "add_step",
+    "sum_add_step",
+    "xor_trainer",
+    "xor_user_trainer",
+    "mlp_trainer",
+]
 
 NAME = "autograd"
 try:
@@ -40,15 +48,19 @@ def add_step() -> Step:
     return step
 
 
-def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
-    """T1: the blog's XOR network as a function of its parameter list."""
+Layer = Callable[[Any, Any, Any], Any]
+
+
+def _xor_sgd(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, layer: Layer
+) -> Step:
+    """T1's training step with ``layer(a, W, b)`` as each layer; the layouts differ only there."""
     ps = [p.copy() for p in params]
-    half_inv_m = 1.0 / (2 * x.shape[1])
+    half_inv_m = 1.0 / (2 * y.size)  # y holds one number per example in either layout
 
     def cost(params: list[Any]) -> Any:
         w1, b1, w2, b2 = params
-        a1 = _sigmoid(anp.dot(w1, x) + b1)
-        a2 = _sigmoid(anp.dot(w2, a1) + b2)
+        a2 = layer(layer(x, w1, b1), w2, b2)
         return anp.sum((y - a2) ** 2) * half_inv_m
 
     cost_and_grads = value_and_grad(cost)
@@ -60,6 +72,28 @@ def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: floa
         return value
 
     return step
+
+
+def sum_add_step() -> Step:
+    """P0 as users write it: the sum of ``a + b`` and both gradients, (total, da, db)."""
+    a, b = np.ones(1), np.full(1, 2.0)
+    total_and_grads = value_and_grad(lambda u, v: anp.sum(u + v), argnum=(0, 1))
+
+    def step() -> Any:
+        total, (da, db) = total_and_grads(a, b)
+        return total, da, db
+
+    return step
+
+
+def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1: the blog's XOR network as a function of its parameter list (W @ X + b)."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: _sigmoid(anp.dot(w, a) + b))
+
+
+def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1 as users write it: examples in rows, ``sigmoid(x @ W.T + b)`` per layer."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: _sigmoid(anp.dot(a, w.T) + b))
 
 
 def mlp_trainer(problem: MLPProblem) -> Step:

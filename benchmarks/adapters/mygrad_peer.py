@@ -12,7 +12,15 @@ from mygrad.nnet.losses import softmax_crossentropy
 
 from ..data import MLPProblem
 
-__all__ = ["NAME", "VERSION", "add_step", "xor_trainer", "mlp_trainer"]
+__all__ = [
+    "NAME",
+    "VERSION",
+    "add_step",
+    "sum_add_step",
+    "xor_trainer",
+    "xor_user_trainer",
+    "mlp_trainer",
+]
 
 NAME = "MyGrad"
 VERSION = mg.__version__
@@ -44,21 +52,48 @@ def add_step() -> Step:
     return step
 
 
-def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
-    """T1: the blog's XOR network."""
+Layer = Callable[[Any, Any, Any], Any]
+
+
+def _xor_sgd(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, layer: Layer
+) -> Step:
+    """T1's training step with ``layer(a, W, b)`` as each layer; the layouts differ only there."""
     ps = [mg.tensor(p.copy()) for p in params]
     w1, b1, w2, b2 = ps
-    half_inv_m = 1.0 / (2 * x.shape[1])
+    half_inv_m = 1.0 / (2 * y.size)  # y holds one number per example in either layout
 
     def step() -> Any:
-        a1 = sigmoid(mg.matmul(w1, x) + b1)
-        a2 = sigmoid(mg.matmul(w2, a1) + b2)
+        a2 = layer(layer(x, w1, b1), w2, b2)
         cost = mg.sum((y - a2) ** 2) * half_inv_m
         cost.backward()
         _update(ps, lr)
         return cost
 
     return step
+
+
+def sum_add_step() -> Step:
+    """P0 as users write it: ``(a + b).sum().backward()``; returns (total, a.grad, b.grad)."""
+    a = mg.tensor(np.ones(1))
+    b = mg.tensor(np.full(1, 2.0))
+
+    def step() -> Any:
+        total = mg.sum(a + b)
+        total.backward()
+        return total, a.grad, b.grad
+
+    return step
+
+
+def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1: the blog's XOR network, in the blog's layout (W @ X + b)."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: sigmoid(mg.matmul(w, a) + b))
+
+
+def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1 as users write it: examples in rows, ``sigmoid(x @ W.T + b)`` per layer."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: sigmoid(mg.matmul(a, w.T) + b))
 
 
 def mlp_trainer(problem: MLPProblem) -> Step:

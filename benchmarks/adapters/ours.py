@@ -28,7 +28,9 @@ __all__ = [
     "chain_graph",
     "chain",
     "add_step",
+    "sum_add_step",
     "xor_trainer",
+    "xor_user_trainer",
     "mlp_trainer",
 ]
 
@@ -95,11 +97,15 @@ def _need_tensor() -> None:
         raise RuntimeError(TENSOR_ERROR)
 
 
+def _leaves() -> tuple[Tensor, Tensor]:
+    """P0's two 1-element leaves, a = [1] and b = [2]."""
+    _need_tensor()
+    return Tensor(np.ones(1), requires_grad=True), Tensor(np.full(1, 2.0), requires_grad=True)
+
+
 def add_step() -> Step:
     """P0: one add of 1-element Tensors, forward and backward, grads zeroed each call."""
-    _need_tensor()
-    a = Tensor(np.ones(1), requires_grad=True)
-    b = Tensor(np.full(1, 2.0), requires_grad=True)
+    a, b = _leaves()
 
     def step() -> Any:
         a.grad = None
@@ -111,18 +117,37 @@ def add_step() -> Step:
     return step
 
 
-def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
-    """T1: the blog's XOR network on plain Tensor ops."""
+def sum_add_step() -> Step:
+    """P0 as users write it: two leaves, ``(a + b).sum().backward()``; returns
+    (total, a.grad, b.grad)."""
+    a, b = _leaves()
+
+    def step() -> Any:
+        a.grad = None
+        b.grad = None
+        total = (a + b).sum()
+        total.backward()
+        return total, a.grad, b.grad
+
+    return step
+
+
+Layer = Callable[[Any, Any, Any], Any]
+
+
+def _xor_sgd(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, layer: Layer
+) -> Step:
+    """T1's training step with ``layer(a, W, b)`` as each layer; the layouts differ only there."""
     _need_tensor()
     ps = [Tensor(p.copy(), requires_grad=True) for p in params]
     w1, b1, w2, b2 = ps
     # Wrap the data once: a bare array would be wrapped as a constant on every use.
     xt, yt = Tensor(x), Tensor(y)
-    half_inv_m = 1.0 / (2 * x.shape[1])
+    half_inv_m = 1.0 / (2 * y.size)  # y holds one number per example in either layout
 
     def step() -> Any:
-        a1 = (w1 @ xt + b1).sigmoid()
-        a2 = (w2 @ a1 + b2).sigmoid()
+        a2 = layer(layer(xt, w1, b1), w2, b2)
         cost = ((yt - a2) ** 2).sum() * half_inv_m
         for p in ps:
             p.grad = None
@@ -132,6 +157,16 @@ def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: floa
         return cost
 
     return step
+
+
+def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1: the blog's XOR network on plain Tensor ops, in the blog's layout (W @ X + b)."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: (w @ a + b).sigmoid())
+
+
+def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1 as users write it: examples in rows, ``(x @ W.T + b).sigmoid()`` per layer."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: (a @ w.T + b).sigmoid())
 
 
 def mlp_trainer(problem: MLPProblem) -> Step:

@@ -17,7 +17,9 @@ __all__ = [
     "configure_threads",
     "chain",
     "add_step",
+    "sum_add_step",
     "xor_trainer",
+    "xor_user_trainer",
     "mlp_trainer",
 ]
 
@@ -50,10 +52,15 @@ def chain(n: int) -> tuple[torch.Tensor, torch.Tensor]:
     return x, y
 
 
+def _leaves() -> tuple[torch.Tensor, torch.Tensor]:
+    """P0's two 1-element float64 leaves, a = [1] and b = [2]."""
+    a = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    return a, torch.full((1,), 2.0, dtype=torch.float64, requires_grad=True)
+
+
 def add_step() -> Step:
     """P0: one add of 1-element float64 tensors, forward and backward."""
-    a = torch.ones(1, dtype=torch.float64, requires_grad=True)
-    b = torch.full((1,), 2.0, dtype=torch.float64, requires_grad=True)
+    a, b = _leaves()
 
     def step() -> Any:
         a.grad = None
@@ -65,16 +72,34 @@ def add_step() -> Step:
     return step
 
 
-def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
-    """T1: the blog's XOR network."""
+def sum_add_step() -> Step:
+    """P0 as users write it: ``(a + b).sum().backward()``; returns (total, a.grad, b.grad)."""
+    a, b = _leaves()
+
+    def step() -> Any:
+        a.grad = None
+        b.grad = None
+        total = (a + b).sum()
+        total.backward()
+        return total, a.grad, b.grad
+
+    return step
+
+
+Layer = Callable[[Any, Any, Any], Any]
+
+
+def _xor_sgd(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, layer: Layer
+) -> Step:
+    """T1's training step with ``layer(a, W, b)`` as each layer; the layouts differ only there."""
     ps = _params(params)
     w1, b1, w2, b2 = ps
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    half_inv_m = 1.0 / (2 * x.shape[1])
+    half_inv_m = 1.0 / (2 * y.size)  # y holds one number per example in either layout
 
     def step() -> Any:
-        a1 = torch.sigmoid(w1 @ xt + b1)
-        a2 = torch.sigmoid(w2 @ a1 + b2)
+        a2 = layer(layer(xt, w1, b1), w2, b2)
         cost = ((yt - a2) ** 2).sum() * half_inv_m
         for p in ps:
             p.grad = None
@@ -85,6 +110,16 @@ def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: floa
         return cost
 
     return step
+
+
+def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1: the blog's XOR network, in the blog's layout (W @ X + b)."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: torch.sigmoid(w @ a + b))
+
+
+def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+    """T1 as users write it: examples in rows, ``(x @ W.T + b).sigmoid()`` per layer."""
+    return _xor_sgd(params, x, y, lr, lambda a, w, b: (a @ w.T + b).sigmoid())
 
 
 def mlp_trainer(problem: MLPProblem) -> Step:

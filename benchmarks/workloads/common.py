@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
 
+from ..adapters import load_own
 from ..harness import Bench, Measurement, compare
 from ..report import Check, Row, row_from
 
@@ -20,11 +21,15 @@ __all__ = [
     "loss_check",
     "missing_rows",
     "run_benches",
-    "speedup_target",
-    "ratio_target",
+    "contenders",
+    "rows_against_floor",
+    "FLOOR",
 ]
 
 T = TypeVar("T")
+
+# The contender every array workload is measured against: the network written by hand.
+FLOOR = "NumPy by hand"
 
 # RTOL: identical results first: in float64 our loss must equal the floor's this closely.
 RTOL_FLOAT64 = 1e-12
@@ -118,30 +123,11 @@ def run_benches(
     return {m.name: m for m in found}
 
 
-def _median(m: Measurement | None) -> float | None:
-    return m.stats.median if m is not None and m.stats is not None else None
-
-
-def speedup_target(
-    ours: Measurement | None, peer: Measurement | None, factor: float, what: str
-) -> tuple[str, bool | None]:
-    """Target text and verdict for 'ours at least ``factor`` times faster than ``peer``'."""
-    a, b = _median(ours), _median(peer)
-    if a is None or b is None or a <= 0:
-        return f"ours >= {factor:g}x faster than {what}", None
-    speedup = b / a
-    return f"ours >= {factor:g}x faster than {what}: {speedup:.2f}x", speedup >= factor
-
-
-def ratio_target(
-    ours: Measurement | None, reference: Measurement | None, limit: float, what: str
-) -> tuple[str, bool | None]:
-    """Target text and verdict for 'ours at most ``limit`` times ``reference``'."""
-    a, b = _median(ours), _median(reference)
-    if a is None or b is None or b <= 0:
-        return f"ours <= {limit:g}x {what}", None
-    ratio = a / b
-    return f"ours <= {limit:g}x {what}: {ratio:.2f}x", ratio <= limit
+def contenders(function: str, floor: Any, peers: Peers) -> list[tuple[str, Any]]:
+    """(name, factory): the floor first, then each of our adapters (``OURS_MODULES``) and
+    each installed peer that implements ``function``."""
+    own = [(n, getattr(m, function)) for n, m in load_own().items() if hasattr(m, function)]
+    return [(FLOOR, floor), *own, *peers.having(function)]
 
 
 def rows_against_floor(
@@ -149,21 +135,9 @@ def rows_against_floor(
     found: dict[str, Measurement],
     names: Sequence[str],
     unit: str,
-    limit: float,
-    what: str,
     peers: Peers,
     peer_names: Sequence[str],
-    ours_error: str | None,
 ) -> list[Row]:
-    """One row per contender with its ratio to "NumPy by hand", the floor row carrying the
-    'ours <= limit x' target, then rows for ours (if it could not run) and missing peers."""
-    floor = found["NumPy by hand"]
-    rows = []
-    for name in names:
-        row = row_from(case, found[name], unit, floor)
-        if name == "NumPy by hand":
-            row.target, row.met = ratio_target(found.get("ours"), floor, limit, what)
-        rows.append(row)
-    if ours_error is not None:
-        rows.append(Row(case, "ours", None, unit, note=ours_error))
+    """One row per contender with its ratio to the floor, then rows for missing peers."""
+    rows = [row_from(case, found[name], unit, found[FLOOR]) for name in names]
     return rows + missing_rows(case, peers, unit, peer_names)

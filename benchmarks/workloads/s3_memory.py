@@ -77,16 +77,9 @@ def run(cfg: Config, peers: Peers) -> WorkloadResult:
             if row_stage != stage:
                 continue
             value = figures[(name, stage)]
-            row = Row(case, name, value, "B/node", ratio=value / ref if ref else None)
-            if name == "micrograd" and stage == "built":
-                ours_value = figures[("ours", stage)]
-                row.target = f"ours <= 1/3 of this: {ours_value / value:.2f}"
-                row.met = ours_value <= value / 3
-            result.rows.append(row)
+            result.rows.append(Row(case, name, value, "B/node", ratio=value / ref if ref else None))
         if stage == "built":
-            for row in missing_rows(case, peers, "B/node", ["micrograd"]):
-                row.target = "ours <= 1/3 of micrograd's bytes per node"
-                result.rows.append(row)
+            result.rows += missing_rows(case, peers, "B/node", ["micrograd"])
     result.notes.append(
         "one measurement each: allocation sizes are deterministic for a given Python"
     )
