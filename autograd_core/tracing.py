@@ -229,11 +229,11 @@ def _axis_of(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
     return ctx, len(ctx[0]) - 1  # each part's index is (slice(None),) * axis + (its place,)
 
 
-def _unlisted(reason: str) -> _Replay:
-    def refuse(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
-        raise TraceError(reason)
-
-    return _Replay(refuse)
+def _clip_bounds(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
+    """clip's (low, high), from its ctx (mask, low, high)."""
+    if not (isinstance(ctx, tuple) and len(ctx) == 3):
+        raise TraceError("traced: this clip node does not record its bounds, so it cannot replay")
+    return ctx[1:]
 
 
 # Keyed by the node's op name. Registry operations replay by their own forward (below),
@@ -272,11 +272,7 @@ _REPLAYS: dict[str, _Replay] = {
     "cumprod": _Replay(_ctx, lambda a, c: (np.cumprod(a[0], axis=c), c)),
     "prod": _Replay(_ctx, lambda a, c: (np.prod(a[0], axis=c[0], keepdims=c[1]), c)),
     "einsum": _Replay(_ctx, lambda a, c: (np.einsum(c, *a), c)),
-    "clip": _unlisted(
-        "Tensor.clip / clamp cannot be traced: its bounds are not recorded with the node, "
-        "so a replay could not apply them; write it with maximum/minimum (maximum(x, low)) "
-        "or leave this function untraced"
-    ),
+    "clip": _Replay(_clip_bounds, _through(lambda x, s: x.clip(*s))),
 }
 
 _BY_OPERATION: dict[Operation, _Replay] = {}
