@@ -8,11 +8,12 @@ every node it makes is recorded (a hook in ``tensor._result``), and so is every
 anything the recording cannot see (numbers read from ``.data``, a comparison's mask, a
 random draw, a variable of the enclosing scope) that changed between the two calls is an
 error rather than a silently frozen value. The program is then checked against the eager
-run it came from, bit for bit, and from the third call on it is replayed: a list of
-steps, each a NumPy call on arrays held in a flat list of slots, in the recorded order;
-backward is the engine's own vector-Jacobian rules called in the engine's order, with the
-accumulation order and un-broadcast decisions fixed in advance, so every number is the
-one eager execution gives. No node objects, no topological sort.
+run it came from, bit for bit, and from the third call on it is replayed. The program
+(steps over slots: each operation's forward on arrays, in the recorded order; backward,
+the engine's own vector-Jacobian rules in the engine's order, with the accumulation order
+and un-broadcast decisions fixed in advance) is written out as one Python function of
+straight-line code (``_Source``; a program's ``source``), so every number is the one
+eager execution gives, with no node objects, no topological sort and no interpreter loop.
 
 ``on_data(fn, *args)`` is the way for NumPy code that derives masks or indices from
 Tensors' values (class indices of a loss, max pooling's picks, dropout's random mask): a
@@ -25,6 +26,7 @@ import functools
 import importlib
 import linecache
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import engine
-from .context import _STATE, is_grad_enabled
+from .context import _STATE
 from .inplace import CLOCK
 from .registry import REGISTRY, Operation
 from .shape import _put_data, _scatter_add
@@ -670,10 +672,12 @@ class _Source:
                 self.emit(f"return _unflatten({spec}, iter([{', '.join(outputs)}]))")
         source = "\n".join(self.lines) + "\n"
         filename = f"<traced {program.name}{' check' if self.check else ''} {id(self)}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), self.env)
         if not self.check:
             program.source = source
+            # Tracebacks show the replay's lines, for as long as the program lives.
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            weakref.finalize(program, linecache.cache.pop, filename, None)
         return self.env["replay"]  # type: ignore[no-any-return]
 
     def node(self, replay: _Replay, ins: tuple[int, ...], static: Any, out: int, name: str) -> None:
@@ -1066,9 +1070,10 @@ class _Signature(NamedTuple):
     confirmed: bool
 
 
-def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, list[Any]]:
+def _signature(
+    args: tuple[Any, ...], kwargs: dict[str, Any], grad_mode: bool
+) -> tuple[Any, Any, list[Any]]:
     """The cache key of a call, the spec of its arguments and their Tensors and arrays."""
-    grad_mode = is_grad_enabled()
     if not kwargs:  # the common call, step(x, y): flat, without a spec to build
         kinds: list[tuple[Any, Any, Any]] = []
         for a in args:
@@ -1117,9 +1122,10 @@ class Traced:
         recorder = _tensor.TRACE
         if recorder is not None and recorder.mine():
             return self.fn(*args, **kwargs)  # inside another traced function: part of it
-        if _STATE.get().anomaly:
+        state = _STATE.get()
+        if state.anomaly:
             return _detached(self.fn(*args, **kwargs))  # detect_anomaly checks eagerly
-        key, spec, leaves = _signature(args, kwargs)
+        key, spec, leaves = _signature(args, kwargs, state.grad_enabled)
         try:
             known = self._programs.get(key)
         except TypeError:
@@ -1128,7 +1134,8 @@ class Traced:
                 "signature (a new value traces again), so it must be hashable"
             ) from None
         if known is not None and known.confirmed:
-            self._programs.move_to_end(key)
+            if len(self._programs) > 1:
+                self._programs.move_to_end(key)  # the least recently used go first
             try:
                 out = known.program.run(leaves)
             except _Retrace:
