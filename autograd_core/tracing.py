@@ -488,7 +488,29 @@ class _Program:
         leaves' ``.grad`` as eager execution does; returns the results (constants)."""
         if self._replay is None:
             self._replay = _Source(self, check=False).compile()
-        return self._replay(args)
+        if not self._guard_after_backward():
+            return self._replay(args)
+        # An on_data value checked after a backward pass: if it fails, the call records
+        # again from the start, so the gradients that pass added are taken back first.
+        saved = [(t, t.grad) for t in self._leaf_tensors(args)]
+        try:
+            return self._replay(args)
+        except _Retrace:
+            for t, grad in saved:
+                t.grad = grad
+            raise
+
+    def _guard_after_backward(self) -> bool:
+        kinds = [step[0] for step in self.steps]
+        return "backward" in kinds and "data" in kinds[kinds.index("backward") :]
+
+    def _leaf_tensors(self, args: list[Any]) -> list[Tensor]:
+        return [
+            args[position] if t is None else t
+            for step in self.steps
+            if step[0] == "backward"
+            for _, position, t in step[1].leaves
+        ]
 
     def check(self, args: list[Any]) -> None:
         """Replay the recorded call on its own arguments, comparing every step with the
@@ -535,7 +557,7 @@ class _Program:
                 if not _same(mine[3], theirs[3]):
                     return f"the recorded indices, mask or parameters of {mine[5]!r}"
             elif mine[0] == "data":
-                if mine[1] is not theirs[1] or not _same(mine[2:4], theirs[2:4]):
+                if not _same_function(mine[1], theirs[1]) or not _same(mine[2:4], theirs[2:4]):
                     return f"the arguments of on_data({getattr(mine[1], '__name__', mine[1])})"
                 if not _same(mine[5:], theirs[5:]):
                     return "guard"
@@ -563,6 +585,19 @@ class _Program:
         if not _same(mine_out, (other.out_spec, [o[:3] + (id(o[3]),) for o in other.outputs])):
             return "the returned values"
         return None
+
+
+def _same_function(f: Any, g: Any) -> bool:
+    """One function, or one written in the traced function (a lambda made on each call):
+    the same code, defaults and captured values."""
+    if f is g:
+        return True
+    code = getattr(f, "__code__", None)
+    if code is None or code is not getattr(g, "__code__", None):
+        return False
+    cells = [c.cell_contents for c in f.__closure__ or ()]
+    their_cells = [c.cell_contents for c in g.__closure__ or ()]
+    return _same((f.__defaults__, cells), (g.__defaults__, their_cells))
 
 
 def _pass_key(p: _Pass) -> Any:
@@ -703,8 +738,9 @@ class _Source:
             call = self.name(self.program.recorded_data[n], "RESULT")
         else:
             call = f"{self.name(fn, 'F')}(*{self.expr(args)}, **{self.name(kwargs)})"
+        extracted = f"{self.name(extract, 'EXTRACT')}({call})"  # checks the plain values too
         targets = "".join(f"v{slot}, " for slot in outs)
-        self.emit(f"{targets} = {self.name(extract, 'EXTRACT')}({call})" if outs else call)
+        self.emit(f"{targets} = {extracted}" if outs else extracted)
 
     def backward(self, number: int, p: _Pass) -> None:
         """One pass: each gradient a local ``g<index>``; the leaves' read at its start and

@@ -470,6 +470,25 @@ def test_a_changed_guard_traces_again() -> None:
     assert fn.traces == 4 and fn.replays == 1
 
 
+def test_a_guard_failing_after_backward_takes_the_pass_back() -> None:
+    """A replay stopped by an on_data check after a backward pass records the call again:
+    the gradients it had added must not be added twice."""
+
+    @traced
+    def fn(w: Tensor, x: Tensor) -> Tensor:
+        loss = (w * x).sum()
+        loss.backward()
+        on_data(lambda a: bool((a > 0).all()), x)  # a plain value: checked at replay
+        return loss
+
+    w = Tensor(np.ones(3), requires_grad=True)
+    for x in ([1.0, 2.0, 3.0], [2.0, 2.0, 2.0], [1.0, 1.0, 1.0], [-1.0, 1.0, 1.0]):
+        w.grad = None
+        fn(w, np.array(x))
+        same(w.grad, np.array(x))
+    assert fn.traces == 3 and fn.replays == 1
+
+
 def test_an_update_in_place_is_refused_and_undone() -> None:
     model = nn.Linear(2, 1)
     opt = nn.SGD(model.parameters(), lr=0.1)
