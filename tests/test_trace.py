@@ -19,6 +19,7 @@ import nn
 from autograd_core import (
     Tensor,
     TraceError,
+    Value,
     autograd,
     differentiable,
     einsum,
@@ -520,6 +521,16 @@ def test_backward_with_create_graph_and_autograd_grad_are_refused() -> None:
         twice(Tensor(np.ones(2), requires_grad=True))
     with pytest.raises(TraceError, match="autograd.grad"):
         functional(Tensor(np.ones(2), requires_grad=True))
+
+
+def test_a_value_backward_is_refused() -> None:
+    @traced
+    def fn(x: Tensor) -> Tensor:
+        Value(2.0).tanh().backward()  # Values are not recorded
+        return x * 2
+
+    with pytest.raises(TraceError, match="Value.backward"):
+        fn(np.ones(2))
 
 
 def test_backward_beyond_the_function_is_refused() -> None:
