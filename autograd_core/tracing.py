@@ -518,23 +518,17 @@ class _Program:
         decisions (un-broadcast, cast, wrap), which the compiled replay then takes."""
         learnt: dict[tuple[int, int, int], tuple[bool, bool, bool]] = {}
         _Source(self, check=True, learnt=learnt).compile()(args)
-        passes = iter(range(len(self.steps)))
-        for n, step in enumerate(self.steps):
-            if step[0] != "backward":
-                continue
-            p, number = step[1], next(passes)
-            visits = tuple(
-                visit._replace(
-                    pushes=tuple(
-                        push._replace(**dict(zip(("unbroadcast", "cast", "wrap"), learnt[key])))
-                        for push, key in zip(
-                            visit.pushes, ((number, k, j) for j in range(len(visit.pushes)))
-                        )
-                    )
-                )
-                for k, visit in enumerate(p.visits)
-            )
-            self.steps[n] = ("backward", p._replace(visits=visits))
+        backward = [n for n, step in enumerate(self.steps) if step[0] == "backward"]
+        for number, n in enumerate(backward):
+            p = self.steps[n][1]
+            visits = []
+            for k, visit in enumerate(p.visits):
+                pushes = []
+                for j, push in enumerate(visit.pushes):
+                    unbroadcast, cast, wrap = learnt[number, k, j]
+                    pushes.append(push._replace(unbroadcast=unbroadcast, cast=cast, wrap=wrap))
+                visits.append(visit._replace(pushes=tuple(pushes)))
+            self.steps[n] = ("backward", p._replace(visits=tuple(visits)))
         self.recorded, self.recorded_data, self.passes = {}, {}, []
 
     def mismatch(self, what: str) -> TraceError:
