@@ -239,8 +239,9 @@ elu = _op(
 @elu.vjp
 def _elu_rule(g: Any, out: Any, x: Any, alpha: float) -> Any:
     # alpha e^x for x <= 0 (not out + alpha, which cancels digits), computed as
-    # e^(x - relu(x)) so the branch not taken stays finite; a NaN takes the slope 1.
-    return g * _choose(_not(raw(x) <= 0), 1.0, exp(x - relu(x)) * alpha)
+    # e^-relu(-x) (that is e^min(x, 0)) so the branch not taken stays finite, and so that the
+    # second derivative at 0 is PyTorch's 0 (relu's slope at 0 is 0); a NaN takes slope 1.
+    return g * _choose(_not(raw(x) <= 0), 1.0, exp(-relu(-x)) * alpha)
 
 
 def _not(condition: Any) -> Any:
@@ -359,7 +360,7 @@ celu = _op(
 
 @celu.vjp
 def _celu_rule(g: Any, out: Any, x: Any, alpha: float) -> Any:
-    return g * _choose(_not(raw(x) <= 0), 1.0, exp((x - relu(x)) / alpha))
+    return g * _choose(_not(raw(x) <= 0), 1.0, exp(-relu(-x) / alpha))  # as elu's
 
 
 # ------------------------------------------------------------------ trigonometric, hyperbolic

@@ -2,8 +2,10 @@
 
 A node is anything with ``grad``, ``_parents`` (an ordered tuple) and ``_rule``, the
 operation that made it, which knows how to push the node's gradient into its parents
-(``_rule.backprop``) and whether the node is a leaf (``_rule.leaf``: the hot loops test it
-rather than build a Value's parents, which it keeps in two slots). Backpropagation is then:
+(``_rule.backprop``) and whether the node is a leaf (``_rule.leaf``). The hot loops read
+the parents where a node keeps them, in the slot ``_a``: None for a leaf, else a tuple, or
+(a Value's one or two parents, so that an operation allocates no tuple) the first parent,
+with the second in ``_b``. Backpropagation is then:
 
 1. order the graph so that every node comes after its parents (no recursion);
 2. seed the root with d root / d root;
@@ -20,7 +22,7 @@ from typing import Any, Protocol
 
 from .context import _STATE, enable_grad
 from .inplace import CLOCK, check_unmodified
-from .node import MANY, GraphNode
+from .node import GraphNode
 
 __all__ = ["Node", "topological_order", "backward", "backward_steps", "gradients"]
 
@@ -30,6 +32,7 @@ class Node(Protocol):
 
     grad: Any
     _parents: tuple[Any, ...]
+    _a: Any  # where the parents are kept (see the module's docstring)
     _rule: Any  # has backprop(node, create_graph, anomaly): adds upstream x local into parents
 
     def _zero_grad(self) -> Any: ...
@@ -45,8 +48,6 @@ def topological_order(root: Any) -> list[Any]:
     # Sets hold the nodes themselves: nodes hash by identity (GraphNode sees to it, for
     # subclasses too, although Tensor's == is elementwise), and identity hashes of live
     # objects never collide, so == is never called. Twice as fast as sets of id()s.
-    if hasattr(type(root), "_a"):
-        return _order_of_values(root)
     order: list[Any] = []
     visited: set[Any] = set()
     # A None on the stack means "all parents of the node below me are done: emit it".
@@ -66,41 +67,13 @@ def topological_order(root: Any) -> list[Any]:
         seen(node)
         push(node)
         push(None)
-        for parent in node._parents:
-            if parent not in visited:
-                if parent._rule.leaf:  # a leaf has nothing to wait for: list it now
-                    seen(parent)
-                    emit(parent)
-                else:
-                    push(parent)
-    return order
-
-
-def _order_of_values(root: Any) -> list[Any]:
-    """``topological_order`` for Values, which hold their parents in the slots ``_a`` and
-    ``_b`` (see ``value._node``): read there directly, as building each node's tuple of
-    parents through a property would make this walk half again as slow."""
-    order: list[Any] = []
-    visited: set[Any] = set()
-    stack: list[Any] = [root]
-    push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
-    while stack:
-        node = pop()
-        if node is None:
-            emit(pop())
-            continue
-        if node in visited:
-            continue
-        seen(node)
-        push(node)
-        push(None)
+        # The parents, read from the slots that hold them (see the module's docstring).
         a = node._a
         if a is None:
             continue  # the root is a leaf
-        b = node._b
-        for parent in (a,) if b is None else a if b is MANY else (a, b):
+        for parent in a if type(a) is tuple else (a,) if node._b is None else (a, node._b):
             if parent not in visited:
-                if parent._a is None:  # a leaf
+                if parent._a is None:  # a leaf has nothing to wait for: list it now
                     seen(parent)
                     emit(parent)
                 else:

@@ -7,18 +7,6 @@ from typing import Any
 from .inplace import update_in_place
 
 
-class _Many:
-    """The marker in ``_b`` of a Value with more than two parents (their tuple is in ``_a``)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MANY"
-
-
-MANY = _Many()
-
-
 class GraphNode:
     """Read access to a node's place in the graph (subclasses hold the slots)."""
 

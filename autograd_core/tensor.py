@@ -35,7 +35,7 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
     g = self.grad
     if g is None:
         return  # no gradient reached this node (it feeds nothing the root uses)
-    parents = self._parents
+    parents: tuple[Tensor, ...] = self._a  # type: ignore[assignment]  # it has parents
     if create_graph:
         if not isinstance(g, Tensor):
             g = _constant(g)
@@ -71,7 +71,7 @@ def _push_grad(self: Tensor, create_graph: bool, anomaly: bool) -> None:
             share = np.asarray(share)  # NumPy returns 0-d results as scalars
         old = parent.grad
         if old is None:
-            if not create_graph and not parent._parents and (share is g or share.base is not None):
+            if not create_graph and parent._a is None and (share is g or share.base is not None):
                 # A leaf's .grad is the user's to modify: never alias another array.
                 share = share.copy()
             parent.grad = share
@@ -94,7 +94,7 @@ class _Op:
         self.name = name
         self.vjps = vjps
         self.backprop = _push_grad
-        self.leaf = False  # True only for LEAF: the engine tests it instead of _parents
+        self.leaf = False  # True only for LEAF
         # The vjps are the registry's own rules, called as rule(g, out, *inputs): no
         # wrapper call per share (the arithmetic operators).
         self.direct = False
@@ -191,7 +191,7 @@ def _constant(data: np.ndarray) -> Tensor:
     out.grad = None
     out.requires_grad = False
     out.label = None
-    out._parents = ()
+    out._a = None
     out._rule = LEAF
     out._ctx = None
     out._scope = _STATE.get().scope
@@ -222,11 +222,11 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
                 break
     if requires_grad:
         out.requires_grad = True
-        out._parents = parents
+        out._a = parents
         out._rule = op
     else:
         out.requires_grad = False
-        out._parents = ()
+        out._a = None
         out._rule = LEAF
     if state is not PLAIN and state.anomaly and not np.all(np.isfinite(data)):
         raise FloatingPointError(
@@ -356,7 +356,7 @@ class Tensor(GraphNode):
         "grad",
         "requires_grad",
         "label",
-        "_parents",
+        "_a",
         "_rule",
         "_ctx",
         "_scope",
@@ -369,7 +369,7 @@ class Tensor(GraphNode):
     grad: Any
     requires_grad: bool
     label: str | None
-    _parents: tuple[Tensor, ...]
+    _a: tuple[Tensor, ...] | None  # the parents, None for a leaf (the engine reads it)
     _rule: _Op
     _ctx: Any
     _scope: tuple[str, ...]
@@ -404,13 +404,22 @@ class Tensor(GraphNode):
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self._parents = ()
+        self._a = None
         self._rule = LEAF
         self._ctx = None
         self._scope = _STATE.get().scope
         self._modified = self._born = 0
 
     # ------------------------------------------------------------------ inspection
+    @property
+    def _parents(self) -> tuple[Tensor, ...]:
+        """The parents in argument order (``_a`` holds them, None for a leaf)."""
+        return self._a or ()
+
+    @_parents.setter
+    def _parents(self, parents: tuple[Tensor, ...]) -> None:
+        self._a = tuple(parents) or None
+
     @property
     def shape(self) -> tuple[int, ...]:
         """Shape of the array."""
@@ -582,8 +591,8 @@ class Tensor(GraphNode):
             self.requires_grad,
             None,
         )
-        old._parents, old._rule, old._ctx, old._scope = (
-            self._parents,
+        old._a, old._rule, old._ctx, old._scope = (
+            self._a,
             self._rule,
             self._ctx,
             self._scope,
@@ -610,7 +619,7 @@ class Tensor(GraphNode):
         if result.dtype != self.dtype:
             result = result.astype(self.dtype)  # an update keeps the dtype, as in PyTorch
         self.data, self.grad, self.requires_grad = result.data, None, result.requires_grad
-        self._parents, self._rule, self._ctx = result._parents, result._rule, result._ctx
+        self._a, self._rule, self._ctx = result._a, result._rule, result._ctx
         self._scope = result._scope
 
     def _assign(self, result: Tensor, symbol: str) -> None:
@@ -876,7 +885,7 @@ def _rebuild_tensor(
     """A leaf Tensor from its pickled parts (the inverse of ``GraphNode.__reduce_ex__``)."""
     out = _new(cls)
     out.data, out.grad, out.requires_grad, out.label = data, grad, requires_grad, label
-    out._parents, out._rule, out._ctx, out._scope = (), LEAF, None, tuple(scope)
+    out._a, out._rule, out._ctx, out._scope = None, LEAF, None, tuple(scope)
     out._modified = out._born = 0
     return out
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 from . import engine
 from .context import _STATE, PLAIN
 from .inplace import CLOCK
-from .node import MANY, GraphNode
+from .node import GraphNode
 
 __all__ = ["Value", "dot"]
 
@@ -125,9 +125,9 @@ _new = object.__new__
 
 
 def _node(data: float, a: Any, b: Any, op: _Op, recorded: bool | None = None) -> Value:
-    """A new node of parents ``a`` and ``b`` (None for one parent; for more, ``a`` holds
-    their tuple and ``b`` is MANY), recorded in the graph unless grad mode is off or all
-    operands are constants.
+    """A new node of parents ``a`` and ``b`` (None for one parent; for more than two, ``a``
+    holds their tuple), recorded in the graph unless grad mode is off or all operands are
+    constants.
 
     The parents sit in two slots, not a tuple: then a recorded operation allocates one object
     that the cyclic garbage collector tracks instead of two, which halves its work in a
@@ -175,18 +175,16 @@ def _result(
         return _node(data, parents[0], parents[1], op, recorded)
     if recorded is None:
         recorded = any(p._rule is not CONST for p in parents)
-    return _node(data, parents, MANY, op, recorded)
+    return _node(data, parents, None, op, recorded)
 
 
 def _unpacked(a: Any, b: Any) -> tuple[Value, ...]:
     """The parents held in the slots ``_a`` and ``_b``, as a tuple."""
     if a is None:
         return ()
-    if b is None:
-        return (a,)
-    if b is MANY:
-        return a  # type: ignore[no-any-return]
-    return (a, b)
+    if type(a) is tuple:
+        return a
+    return (a,) if b is None else (a, b)
 
 
 def _packed(parents: tuple[Value, ...]) -> tuple[Any, Any]:
@@ -198,7 +196,7 @@ def _packed(parents: tuple[Value, ...]) -> tuple[Any, Any]:
         return parents[0], None
     if count == 2:
         return parents[0], parents[1]
-    return tuple(parents), MANY
+    return tuple(parents), None
 
 
 def _constant(x: float) -> Value:
@@ -262,8 +260,8 @@ class Value(GraphNode):
     data: float
     grad: Any
     label: str | None
-    _a: Any  # the first parent (None for a leaf), or a tuple of them all (see _node)
-    _b: Any  # the second parent, None, or MANY
+    _a: Any  # the first parent (None for a leaf), or the tuple of more than two (see _node)
+    _b: Any  # the second parent, or None
     _rule: _Op
     _scope: tuple[str, ...]
     _modified: int  # the mutation clock at this node's last in-place update (0: never)
@@ -309,15 +307,7 @@ class Value(GraphNode):
     @property
     def _parents(self) -> tuple[Value, ...]:
         """The parents in argument order (the engine's view; the node holds them in slots)."""
-        a = self._a
-        if a is None:
-            return ()
-        b = self._b
-        if b is None:
-            return (a,)
-        if b is MANY:
-            return a  # type: ignore[no-any-return]
-        return (a, b)
+        return _unpacked(self._a, self._b)
 
     @_parents.setter
     def _parents(self, parents: tuple[Value, ...]) -> None:

@@ -470,3 +470,22 @@ def test_grad_of_the_same_node_at_two_positions_gives_the_partials() -> None:
     ta, tb = grad(lambda a, b: (a * b * b).sum(), argnums=(0, 1))(t, t)
     np.testing.assert_array_equal(ta.data, [1.0, 4.0])  # b * b
     np.testing.assert_array_equal(tb.data, [2.0, 8.0])  # 2 a b
+
+
+@pytest.mark.parametrize("name", ["elu", "celu"])
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+@pytest.mark.parametrize("x", [0.0, -0.0])
+def test_elus_second_derivative_at_zero_is_pytorchs(name: str, alpha: float, x: float) -> None:
+    # PyTorch 2.13 (float64): F.elu at 0 has first derivative alpha (F.celu: 1) and second
+    # derivative 0, the right-hand side's.
+    from autograd_core import Tensor, Value, autograd
+
+    first = alpha if name == "elu" else 1.0
+    v = Value(x)
+    (dv,) = autograd.grad(getattr(v, name)(alpha=alpha), [v], create_graph=True)
+    (d2v,) = autograd.grad(dv, [v])
+    assert (float(dv.data), float(d2v)) == (first, 0.0)
+    t = Tensor([x], requires_grad=True)
+    (dt,) = autograd.grad(getattr(t, name)(alpha=alpha).sum(), [t], create_graph=True)
+    (d2t,) = autograd.grad(dt.sum(), [t])
+    assert (dt.data.tolist(), d2t.data.tolist()) == ([first], [0.0])

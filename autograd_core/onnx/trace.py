@@ -42,7 +42,7 @@ class _Root:
     """A stand-in node whose parents are the outputs, so one walk orders them all."""
 
     def __init__(self, outputs: Sequence[Tensor]) -> None:
-        self._parents = tuple(outputs)
+        self._parents = self._a = tuple(outputs)  # _a: where the engine's walk reads them
 
 
 def _input_tensor(array: np.ndarray) -> Tensor:
