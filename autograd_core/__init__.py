@@ -133,6 +133,7 @@ from .torch_names import (
     matmul,
     softmax,
 )
+from .tracing import TraceError, on_data, traced
 from .value import Value, dot
 
 __all__ = [
@@ -223,6 +224,9 @@ __all__ = [
     "differentiable",
     "Operation",
     "REGISTRY",
+    "traced",
+    "on_data",
+    "TraceError",
     "abs",
     "arccos",
     "arccosh",

@@ -105,6 +105,9 @@ class _Op:
 
 LEAF = _Op("")
 LEAF.leaf = True
+# While autograd_core.tracing records a function (else None): it sees every node made and
+# refuses to turn a traced value into a Python number.
+TRACE: Any = None
 # Largest argument whose exponential is finite, per floating dtype.
 _min = np.minimum.reduce  # x.min() without the Python wrapper NumPy puts around it
 _EXP_LIMIT = {t: float(np.log(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)}
@@ -193,6 +196,8 @@ def _constant(data: np.ndarray) -> Tensor:
     out._ctx = None
     out._scope = _STATE.get().scope
     out._modified = out._born = 0
+    if TRACE is not None:
+        TRACE.record(out, (), None, None)
     return out
 
 
@@ -228,6 +233,8 @@ def _result(data: Any, parents: tuple[Tensor, ...], op: _Op, ctx: Any = None) ->
             f"detect_anomaly: forward of Tensor {op.name!r} produced a non-finite value "
             f"(inputs {', '.join(_describe(p) for p in parents)})"
         )
+    if TRACE is not None:
+        TRACE.record(out, parents, op, ctx)
     return out
 
 
@@ -449,6 +456,8 @@ class Tensor(GraphNode):
 
     def item(self) -> float:
         """The single number of a one-element Tensor."""
+        if TRACE is not None:
+            TRACE.refuse(self, "item()")
         if self.data.size != 1:
             raise ValueError(f"Tensor.item(): needs exactly one element, shape is {self.shape}")
         return self.data.item()  # type: ignore[no-any-return]
@@ -463,9 +472,13 @@ class Tensor(GraphNode):
         return (self[i] for i in range(len(self.data)))
 
     def __float__(self) -> float:
+        if TRACE is not None:
+            TRACE.refuse(self, "float()")
         return float(self.item())
 
     def __int__(self) -> int:
+        if TRACE is not None:
+            TRACE.refuse(self, "int()")
         return int(self.item())
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -497,6 +510,8 @@ class Tensor(GraphNode):
         return len(self.data)
 
     def __bool__(self) -> bool:
+        if TRACE is not None:
+            TRACE.refuse(self, "bool()")
         if self.data.size != 1:
             raise ValueError(
                 f"truth value of a Tensor of shape {self.shape} is ambiguous; use .any()/.all() "
@@ -700,6 +715,8 @@ class Tensor(GraphNode):
 
     def tolist(self) -> Any:
         """The numbers as (nested) Python lists."""
+        if TRACE is not None:
+            TRACE.refuse(self, "tolist()")
         return self.data.tolist()
 
     def numel(self) -> int:

@@ -1,4 +1,4 @@
-"""``python -m demos [NAME ...] [--list] [--out DIR] [--no-plots] [--quick]``."""
+"""``python -m demos [NAME ...] [--list] [--out DIR] [--no-plots] [--quick] [--trace]``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-plots", action="store_true", help="numbers only, no pictures")
     parser.add_argument(
         "--quick", action="store_true", help="shorter trainings where a demo has them (digits)"
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="train with traced steps (autograd_core.traced: the same numbers, replayed "
+        "without building graphs): xor_network, digits and the other training loops",
     )
     return parser
 
@@ -87,7 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     for name in args.names or list(DEMOS):
         redraw = _redraw if sys.stdout.isatty() else None  # a log gets whole lines only
-        result = run(name, out=args.out, plots=plots, quick=args.quick, redraw=redraw)
+        result = run(
+            name, out=args.out, plots=plots, quick=args.quick, redraw=redraw, trace=args.trace
+        )
         print(f"   ({result.seconds:.1f} s)\n")
         results.append(result)
     _summary(results, args.out, plots, time.perf_counter() - start)

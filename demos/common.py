@@ -174,6 +174,7 @@ class DemoContext:
     progress_every: int = 1000
     quick: bool = False  # the test suite's shorter runs, where a demo has one
     redraw: Callable[[str], None] | None = None  # rewrites the current line (a terminal)
+    trace: bool = False  # train with autograd_core.traced steps, where a demo offers them
     comparisons: list[Comparison] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     _hinted: set[str] = field(default_factory=set)

@@ -11,7 +11,8 @@ and the test loss and accuracy. The plots are the learning curves (loss on a log
 accuracy) and each model's confusion matrix on the test set.
 
 ``quick`` (the test suite's mode) trains fewer epochs; ``python -m demos digits`` trains
-the full number.
+the full number; ``--trace`` trains with the traced step (``autograd_core.traced``), which
+gives the same numbers.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 import nn
-from autograd_core import Tensor, manual_seed, no_grad
+from autograd_core import Tensor, manual_seed, no_grad, traced
 
 from . import plots
 from .common import DemoContext
@@ -136,13 +137,20 @@ def train(
     schedule = nn.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     history: dict[str, list[float]] = {"train_loss": [], "test_loss": [], "test_accuracy": []}
     batches = len(loader)
+
+    def forward_backward(xb: Tensor, yb: Tensor) -> Tensor:
+        loss = nn.cross_entropy(model(xb), yb)
+        loss.backward()
+        return loss
+
+    # --trace: the same step recorded once per batch shape, then replayed (the same numbers).
+    step = traced(forward_backward) if ctx.trace else forward_backward
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         total = 0.0
         for done, (xb, yb) in enumerate(loader, 1):
             optimizer.zero_grad()
-            loss = nn.cross_entropy(model(xb), yb)
-            loss.backward()
+            loss = step(xb, yb)
             optimizer.step()
             total += float(loss.item()) * len(yb)
             if done < batches:
@@ -215,7 +223,9 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         return {"skipped": SKLEARN_HINT}
     data = load()
     X_train, _, X_test, _ = data
-    mode = "quick run (the tests')" if ctx.quick else "full run"
+    mode = ("quick run (the tests')" if ctx.quick else "full run") + (
+        ", traced steps" if ctx.trace else ""
+    )
     ctx.say(
         f"{len(X_train)} training and {len(X_test)} test images (8x8, stratified 80/20 split, "
         f"seed {SEED}), Adam, {DTYPE}; {mode}:"

@@ -66,11 +66,13 @@ def run(
     progress_every: int = 1000,
     quick: bool = False,
     redraw: Callable[[str], None] | None = None,
+    trace: bool = False,
 ) -> DemoResult:
     """Run one demo, writing its pictures into ``out`` (none with ``plots=False``).
 
     ``quick`` shortens the demos that have a shorter run (the tests'); ``redraw`` rewrites
-    the current output line, for progress bars on a terminal."""
+    the current output line, for progress bars on a terminal; ``trace`` trains with the
+    traced step where a demo offers it."""
     if name not in DEMOS:
         raise ValueError(f"unknown demo {name!r}; the demos are: {', '.join(DEMOS)}")
     demo = DEMOS[name]
@@ -82,6 +84,7 @@ def run(
         progress_every=progress_every,
         quick=quick,
         redraw=redraw,
+        trace=trace,
     )
     echo(f"== {name}: {demo.summary}")
     start = time.perf_counter()

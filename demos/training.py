@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import nn
-from autograd_core import Tensor, no_grad
+from autograd_core import Tensor, no_grad, traced
 
 from .common import DemoContext
 
@@ -35,16 +35,24 @@ def train(
     """Train ``model`` on (X, Y) and return the cost of every epoch, taken before its update.
 
     ``on_backward(epoch, cost)`` runs after ``cost.backward()`` and before the update, when the
-    graph holds this epoch's values and gradients (to inspect or draw them).
+    graph holds this epoch's values and gradients (to inspect or draw them). With
+    ``ctx.trace`` the epochs after the first run a traced step (``autograd_core.traced``):
+    the same numbers, and the hook sees the cost's number and the gradients, not a graph.
     """
     inputs, targets = Tensor(X, label="X"), Tensor(Y, label="Y")
     optimizer = nn.optim.SGD(model.parameters(), lr=lr)
-    costs: list[float] = []
-    for epoch in range(epochs):
-        optimizer.zero_grad()
+
+    def forward_backward(inputs: Tensor, targets: Tensor) -> Tensor:
         cost = loss(model(inputs), targets)
         cost.label = "cost"
         cost.backward()
+        return cost
+
+    fast = traced(forward_backward) if ctx.trace else forward_backward
+    costs: list[float] = []
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        cost = (forward_backward if epoch == 0 else fast)(inputs, targets)
         if on_backward is not None:
             on_backward(epoch, cost)
         optimizer.step()

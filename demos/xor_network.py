@@ -90,7 +90,8 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             ctx.save_graph(cost, "graph", "xor_network_graph.svg", show_grad=True)
 
     ctx.say(
-        f"2-3-1 network, seed {SEED}, xavier, {EPOCHS} epochs, learning rate {LEARNING_RATE:g}:"
+        f"2-3-1 network, seed {SEED}, xavier, {EPOCHS} epochs, learning rate {LEARNING_RATE:g}"
+        + (", traced steps (autograd_core.traced):" if ctx.trace else ":")
     )
     costs = train(
         model, XOR_X, XOR_Y, epochs=EPOCHS, lr=LEARNING_RATE, ctx=ctx, on_backward=draw_first_step

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, rand
+from autograd_core import Tensor, on_data, rand
 from autograd_core.creation import Generator
 
 from .module import Module
@@ -53,9 +53,15 @@ def dropout(
     x = input if isinstance(input, Tensor) else Tensor(input)
     if not training or rate == 0.0:
         return x  # the input itself, as PyTorch
-    keep = rand(x.shape, generator=generator).data >= rate
+    # A traced function's replays draw a fresh mask, from the same stream, on every call.
+    return x * on_data(_mask, x.shape, rate, x.dtype, generator)
+
+
+def _mask(shape: tuple[int, ...], rate: float, dtype: Any, generator: Generator) -> np.ndarray:
+    """1 / (1 - rate) where an element is kept (with probability 1 - rate), else 0."""
+    keep = rand(shape, generator=generator).data >= rate
     scale = 0.0 if rate == 1.0 else 1.0 / (1.0 - rate)
-    return x * (keep * scale).astype(x.dtype)
+    return (keep * scale).astype(dtype)  # type: ignore[no-any-return]
 
 
 class Dropout(Module):

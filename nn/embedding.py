@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, no_grad, where
+from autograd_core import Tensor, no_grad, on_data, where
 
 from .arguments import positive_int
 from .init import RNG, normal
@@ -88,15 +88,26 @@ def embedding(
             f"{getattr(weight, 'shape', type(weight).__name__)}"
         )
     _dense_only(scale_grad_by_freq, sparse, name)
-    picks = _indices(input, weight.shape[0], name)
+    # Checked and read again by every replay of a traced function.
+    picks = on_data(_indices, input, weight.shape[0], name)
     padding = _padding_row(padding_idx, weight.shape[0], name)
     if max_norm is not None:
         _renormalise(weight, picks, max_norm, norm_type)
     rows = weight[picks]
-    if padding is None or not np.any(picks == padding):
+    if padding is None:
+        return rows
+    padded, others = on_data(_other_rows, picks, padding)
+    if not padded:
         return rows
     # Equal numbers either way; only the detached picks are cut from the graph.
-    return where((picks != padding)[..., None], rows, weight.detach()[picks])
+    return where(others, rows, weight.detach()[picks])
+
+
+def _other_rows(picks: np.ndarray, padding: int) -> tuple[bool, np.ndarray]:
+    """Whether any pick is the padding row, and where the picks are other rows (as a
+    mask over the embedding's rows)."""
+    others = (picks != padding)[..., None]
+    return not others.all(), others
 
 
 class Embedding(Module):

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Union
 
 import numpy as np
 
-from autograd_core import Tensor, Value
+from autograd_core import Tensor, Value, on_data
 
 from .module import Module
 
@@ -569,11 +569,12 @@ def _classification(
         if ignore_index != -100:
             raise ValueError(f"{name}: ignore_index does not apply to class-probability targets")
         # Class probabilities: -sum_c w_c p_c log q_c per element, the mean over elements.
-        probs: Any = raw.astype(dtype)
         if isinstance(target, Tensor) and target.requires_grad:
-            probs = target.reshape(shape)  # a target being trained (distillation) keeps its graph
-        if label_smoothing:
-            probs = probs * (1 - label_smoothing) + label_smoothing / classes
+            probs: Any = target.reshape(shape)  # a target being trained keeps its graph
+            if label_smoothing:
+                probs = probs * (1 - label_smoothing) + label_smoothing / classes
+        else:
+            probs = on_data(_probabilities, target, shape, dtype, label_smoothing)
         weighted = log_probs * probs
         if class_weight is not None:
             weighted = weighted * class_weight.reshape(along_classes)
@@ -586,15 +587,22 @@ def _classification(
             f"be floating point, got dtype {raw.dtype}; class indices have shape "
             f"{(shape[0], *shape[2:])}"
         )
-    index = _index_target(raw, shape, ignore_index, name)
-    valid = index != ignore_index
-    safe = np.where(valid, index, 0)
-    grid: tuple[np.ndarray, ...] = tuple(np.indices(index.shape, sparse=True))
-    picked = log_probs[(grid[0], safe) + grid[1:]]
-    per_target = np.ones(index.shape, dtype) if class_weight is None else class_weight[safe]
-    per_target = per_target * valid
-    trivial = class_weight is None and bool(valid.all())
-    terms = picked if trivial else picked * per_target
+    # What the targets' numbers decide, computed again by every replay of a traced function.
+    labels = on_data(
+        _class_targets,
+        target,
+        scores.unbatched,
+        shape,
+        dtype,
+        ignore_index,
+        class_weight,
+        reduction,
+        name,
+    )
+    grid: tuple[np.ndarray, ...] = tuple(np.indices(labels.picks.shape, sparse=True))
+    picked = log_probs[(grid[0], labels.picks) + grid[1:]]
+    trivial = class_weight is None and labels.counted
+    terms = picked if trivial else picked * labels.weights
     if label_smoothing:
         # PyTorch's smoothing term: -sum_c w_c log q_c, zero at ignored targets, normalised
         # by the same weights as the likelihood term.
@@ -602,14 +610,64 @@ def _classification(
             log_probs if class_weight is None else log_probs * class_weight.reshape(along_classes)
         )
         smooth = spread.sum(axis=1)
-        if not valid.all():
-            smooth = smooth * valid.astype(dtype)
+        if not labels.counted:
+            smooth = smooth * labels.valid
         terms = terms * (1 - label_smoothing) + smooth * (label_smoothing / classes)
-    return _class_reduce(terms, scores.unbatched, reduction, float(per_target.sum()), name)
+    total = labels.total if isinstance(terms, Tensor) else float(labels.total)
+    return _class_reduce(terms, scores.unbatched, reduction, total, name)
+
+
+def _probabilities(
+    target: Any, shape: tuple[int, ...], dtype: Any, label_smoothing: float
+) -> np.ndarray:
+    """Class-probability targets in the scores' shape and dtype, smoothed."""
+    probs = np.asarray(target).reshape(shape).astype(dtype)
+    if label_smoothing:
+        probs = probs * (1 - label_smoothing) + label_smoothing / shape[1]
+    return probs  # type: ignore[no-any-return]
+
+
+class _Targets(NamedTuple):
+    """What class-index targets decide: each target's class (0 where it is ignored) and
+    weight (0 where ignored), 1 or 0 per target in the scores' dtype, whether every
+    target counts, and the sum of the weights (0-d, the mean's denominator)."""
+
+    picks: np.ndarray
+    weights: np.ndarray
+    valid: np.ndarray
+    counted: bool
+    total: np.ndarray
+
+
+def _class_targets(
+    target: Any,
+    unbatched: bool,
+    shape: tuple[int, ...],
+    dtype: Any,
+    ignore_index: int,
+    class_weight: np.ndarray | None,
+    reduction: str,
+    name: str,
+) -> _Targets:
+    raw = np.asarray(target)
+    if unbatched:
+        raw = raw.reshape(1, *raw.shape)
+    index = _index_target(raw, shape, ignore_index, name)
+    valid = index != ignore_index
+    safe = np.where(valid, index, 0)
+    weights = np.ones(index.shape, dtype) if class_weight is None else class_weight[safe]
+    weights = weights * valid
+    total = np.asarray(weights.sum())
+    if reduction == "mean" and total == 0:
+        raise ValueError(
+            f"{name}: every target is ignored (ignore_index) or has weight 0, so the mean is "
+            "0 / 0 (PyTorch returns nan); use reduction='sum', or skip this batch"
+        )
+    return _Targets(safe, weights, valid.astype(dtype), bool(valid.all()), total)
 
 
 def _class_reduce(
-    terms: Any, unbatched: bool, reduction: str, denominator: float, name: str
+    terms: Any, unbatched: bool, reduction: str, denominator: Any, name: str
 ) -> LossResult:
     """``-terms`` reduced; the mean divides by ``denominator`` (the targets' weights)."""
     if reduction == "none":
@@ -620,11 +678,6 @@ def _class_reduce(
     total = -(terms.sum())
     if reduction == "sum":
         return total
-    if denominator == 0:
-        raise ValueError(
-            f"{name}: every target is ignored (ignore_index) or has weight 0, so the mean is "
-            "0 / 0 (PyTorch returns nan); use reduction='sum', or skip this batch"
-        )
     return total / denominator
 
 

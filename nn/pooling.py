@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, Union
 
 import numpy as np
 
-from autograd_core import Tensor, differentiable
+from autograd_core import Tensor, differentiable, on_data
 
 from .arguments import Pair, pair, positive_int
 from .conv import Geometry, _conv2d
@@ -145,7 +145,7 @@ def max_pool2d(
     name = "max_pool2d"
     x, unbatched = as_image_batch(input, name)
     geo = _geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, name)
-    picks = _maxima(x.data, geo)
+    picks = on_data(_maxima, x, geo)  # found again on every replay of a traced function
     y = _pick(x, picks=picks, size=x.shape[-2:], window=geo)
     indices = Tensor(picks)
     if unbatched:

@@ -667,3 +667,44 @@ def test_the_saved_notebook_shows_its_plots_without_a_kernel() -> None:
     assert _shows(sources["viz.explain(loss, w)"], "text/markdown")
     (graph,) = [c for src, c in sources.items() if "viz.to_dot(loss" in src]
     assert _shows(graph, "image/svg+xml") or _shows(graph, "text/html")
+
+
+# ---------------------------------------------------------------------------- --trace
+def _same_numbers(eager: object, traced: object, where: str = "") -> None:
+    """Equal exactly (a traced step replays eager execution's NumPy calls), wall times aside."""
+    if isinstance(eager, dict):
+        assert isinstance(traced, dict) and eager.keys() == traced.keys(), where
+        for key in eager:
+            if key != "seconds":
+                _same_numbers(eager[key], traced[key], f"{where}/{key}")
+    elif isinstance(eager, (list, tuple)):
+        assert isinstance(traced, (list, tuple)) and len(eager) == len(traced), where
+        for k, (a, b) in enumerate(zip(eager, traced)):
+            _same_numbers(a, b, f"{where}[{k}]")
+    elif isinstance(eager, np.ndarray):
+        assert np.array_equal(eager, traced) and eager.dtype == traced.dtype, where
+    else:
+        assert eager == traced, where
+
+
+@pytest.mark.parametrize("name", ["xor_network", pytest.param("digits", marks=needs_sklearn)])
+def test_the_trace_flag_trains_to_the_same_numbers(run: Run, name: str, tmp_path: Path) -> None:
+    lines: list[str] = []
+    traced = demos.run(name, out=tmp_path, plots=False, echo=lines.append, quick=True, trace=True)
+    assert any("traced steps" in line for line in lines)
+    _same_numbers(values(run, name), traced.values)
+
+
+def test_cli_passes_the_trace_flag_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import demos.cli
+
+    seen: list[bool] = []
+
+    def recording(name: str, **options: object) -> DemoResult:
+        seen.append(bool(options["trace"]))
+        return demos.run("hand_calculation", out=tmp_path, plots=False, echo=lambda line: None)
+
+    monkeypatch.setattr(demos.cli, "run", recording)
+    demos.cli.main(["hand_calculation", "--no-plots", "--trace", "--out", str(tmp_path)])
+    demos.cli.main(["hand_calculation", "--no-plots", "--out", str(tmp_path)])
+    assert seen == [True, False]

@@ -27,6 +27,7 @@ PEER_MODULES = {
 # scalar workloads use; a variant adds a line here (its rows then carry that name).
 OURS_MODULES = {
     "ours": "benchmarks.adapters.ours",
+    "ours-traced": "benchmarks.adapters.ours_traced",  # targets.TRACED
 }
 
 

@@ -103,31 +103,48 @@ def _leaves() -> tuple[Tensor, Tensor]:
     return Tensor(np.ones(1), requires_grad=True), Tensor(np.full(1, 2.0), requires_grad=True)
 
 
-def add_step() -> Step:
+# How a step's forward and backward are run: as they are (this adapter), or recorded and
+# replayed (ours_traced's ``traced``). Zeroing and updates stay outside.
+Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _as_is(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return fn
+
+
+def add_step(wrap: Wrap = _as_is) -> Step:
     """P0: one add of 1-element Tensors, forward and backward, grads zeroed each call."""
     a, b = _leaves()
 
-    def step() -> Any:
-        a.grad = None
-        b.grad = None
+    @wrap
+    def forward_backward() -> Any:
         out = a + b
         out.backward()
         return out
 
+    def step() -> Any:
+        a.grad = None
+        b.grad = None
+        return forward_backward()
+
     return step
 
 
-def sum_add_step() -> Step:
+def sum_add_step(wrap: Wrap = _as_is) -> Step:
     """P0 as users write it: two leaves, ``(a + b).sum().backward()``; returns
     (total, a.grad, b.grad)."""
     a, b = _leaves()
 
+    @wrap
+    def forward_backward() -> Any:
+        total = (a + b).sum()
+        total.backward()
+        return total
+
     def step() -> Any:
         a.grad = None
         b.grad = None
-        total = (a + b).sum()
-        total.backward()
-        return total, a.grad, b.grad
+        return forward_backward(), a.grad, b.grad
 
     return step
 
@@ -135,8 +152,27 @@ def sum_add_step() -> Step:
 Layer = Callable[[Any, Any, Any], Any]
 
 
+def _sgd(ps: list[Tensor], lr: float, forward_backward: Callable[[], Any]) -> Step:
+    """A training step: zero the gradients, ``forward_backward()``, update in place."""
+
+    def step() -> Any:
+        for p in ps:
+            p.grad = None
+        loss = forward_backward()
+        for p in ps:
+            p.data -= lr * p.grad
+        return loss
+
+    return step
+
+
 def _xor_sgd(
-    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, layer: Layer
+    params: list[np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    layer: Layer,
+    wrap: Wrap = _as_is,
 ) -> Step:
     """T1's training step with ``layer(a, W, b)`` as each layer; the layouts differ only there."""
     _need_tensor()
@@ -146,48 +182,55 @@ def _xor_sgd(
     xt, yt = Tensor(x), Tensor(y)
     half_inv_m = 1.0 / (2 * y.size)  # y holds one number per example in either layout
 
-    def step() -> Any:
+    @wrap
+    def forward_backward() -> Any:
         a2 = layer(layer(xt, w1, b1), w2, b2)
         cost = ((yt - a2) ** 2).sum() * half_inv_m
-        for p in ps:
-            p.grad = None
         cost.backward()
-        for p in ps:
-            p.data -= lr * p.grad
         return cost
 
-    return step
+    return _sgd(ps, lr, forward_backward)
 
 
-def xor_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+def _blog_layer(a: Any, w: Any, b: Any) -> Any:
+    """The blog's layout, examples in columns: ``(W @ X + b).sigmoid()``."""
+    return (w @ a + b).sigmoid()
+
+
+def _user_layer(a: Any, w: Any, b: Any) -> Any:
+    """As users write it, examples in rows: ``(x @ W.T + b).sigmoid()``."""
+    return (a @ w.T + b).sigmoid()
+
+
+def xor_trainer(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, wrap: Wrap = _as_is
+) -> Step:
     """T1: the blog's XOR network on plain Tensor ops, in the blog's layout (W @ X + b)."""
-    return _xor_sgd(params, x, y, lr, lambda a, w, b: (w @ a + b).sigmoid())
+    return _xor_sgd(params, x, y, lr, _blog_layer, wrap)
 
 
-def xor_user_trainer(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
+def xor_user_trainer(
+    params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float, wrap: Wrap = _as_is
+) -> Step:
     """T1 as users write it: examples in rows, ``(x @ W.T + b).sigmoid()`` per layer."""
-    return _xor_sgd(params, x, y, lr, lambda a, w, b: (a @ w.T + b).sigmoid())
+    return _xor_sgd(params, x, y, lr, _user_layer, wrap)
 
 
-def mlp_trainer(problem: MLPProblem) -> Step:
+def mlp_trainer(problem: MLPProblem, wrap: Wrap = _as_is) -> Step:
     """T2: the ReLU MLP with log-softmax cross-entropy (one-hot product), SGD."""
     _need_tensor()
     ps = [Tensor(p.copy(), requires_grad=True) for p in problem.params]
     w1, b1, w2, b2, w3, b3 = ps
     xt, onehot = Tensor(problem.x), Tensor(problem.onehot)
-    lr = problem.lr
     scale = -1.0 / problem.x.shape[0]
 
-    def step() -> Any:
+    @wrap
+    def forward_backward() -> Any:
         a1 = (xt @ w1 + b1).relu()
         a2 = (a1 @ w2 + b2).relu()
         logp = (a2 @ w3 + b3).log_softmax(axis=-1)
         loss = (logp * onehot).sum() * scale
-        for p in ps:
-            p.grad = None
         loss.backward()
-        for p in ps:
-            p.data -= lr * p.grad
         return loss
 
-    return step
+    return _sgd(ps, problem.lr, forward_backward)
