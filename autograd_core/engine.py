@@ -54,6 +54,7 @@ def topological_order(root: Any) -> list[Any]:
     # (Markers instead of (node, flag) tuples: no allocation per node.)
     stack: list[Any] = [root]
     push = stack.append
+    extend = stack.extend
     pop = stack.pop
     emit = order.append
     seen = visited.add
@@ -65,19 +66,21 @@ def topological_order(root: Any) -> list[Any]:
         if node in visited:
             continue
         seen(node)
+        a = node._a  # where the node keeps its parents (see the module's docstring)
+        if a is None:  # a leaf has nothing to wait for: list it now
+            emit(node)
+            continue
         push(node)
         push(None)
-        # The parents, read from the slots that hold them (see the module's docstring).
-        a = node._a
-        if a is None:
-            continue  # the root is a leaf
-        for parent in a if type(a) is tuple else (a,) if node._b is None else (a, node._b):
-            if parent not in visited:
-                if parent._a is None:  # a leaf has nothing to wait for: list it now
-                    seen(parent)
-                    emit(parent)
-                else:
-                    push(parent)
+        # Parents go on the stack as they are (a visited one is skipped when popped):
+        # no tuple built for a Value's one or two, and one C call for a tuple of them.
+        if type(a) is tuple:
+            extend(a)
+        else:
+            push(a)
+            b = node._b
+            if b is not None:
+                push(b)
     return order
 
 
