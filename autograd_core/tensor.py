@@ -421,6 +421,11 @@ class Tensor(GraphNode):
         self._a = tuple(parents) or None
 
     @property
+    def parents(self) -> tuple[Tensor, ...]:
+        """The operands this node was computed from, in argument order."""
+        return self._a or ()
+
+    @property
     def shape(self) -> tuple[int, ...]:
         """Shape of the array."""
         return self.data.shape

@@ -139,7 +139,7 @@ def _node(data: float, a: Any, b: Any, op: _Op, recorded: bool | None = None) ->
     state = _STATE.get()
     if state is not PLAIN:
         if state.anomaly and not math.isfinite(data):
-            parents = _unpacked(a, b)
+            parents = a if type(a) is tuple else [p for p in (a, b) if p is not None]
             raise FloatingPointError(
                 f"detect_anomaly: Value {op.name!r} of "
                 f"{', '.join(repr(p.data) for p in parents)} gave {data!r}"
@@ -176,15 +176,6 @@ def _result(
     if recorded is None:
         recorded = any(p._rule is not CONST for p in parents)
     return _node(data, parents, None, op, recorded)
-
-
-def _unpacked(a: Any, b: Any) -> tuple[Value, ...]:
-    """The parents held in the slots ``_a`` and ``_b``, as a tuple."""
-    if a is None:
-        return ()
-    if type(a) is tuple:
-        return a
-    return (a,) if b is None else (a, b)
 
 
 def _packed(parents: tuple[Value, ...]) -> tuple[Any, Any]:
@@ -304,14 +295,20 @@ class Value(GraphNode):
         self._scope = _STATE.get().scope
 
     # ------------------------------------------------------------------ inspection
-    @property
-    def _parents(self) -> tuple[Value, ...]:
-        """The parents in argument order (the engine's view; the node holds them in slots)."""
-        return _unpacked(self._a, self._b)
+    def _get_parents(self) -> tuple[Value, ...]:
+        a = self._a  # (see _node) read by viz for every node, several times: kept short
+        if a is None:
+            return ()
+        if type(a) is tuple:
+            return a
+        b = self._b
+        return (a,) if b is None else (a, b)
 
-    @_parents.setter
-    def _parents(self, parents: tuple[Value, ...]) -> None:
+    def _set_parents(self, parents: tuple[Value, ...]) -> None:
         self._a, self._b = _packed(parents)
+
+    _parents = property(_get_parents, _set_parents, doc="The parents (kept in two slots).")
+    parents = property(_get_parents, doc="The operands this node was computed from, in order.")
 
     @property
     def _prev(self) -> set[Value]:
