@@ -220,7 +220,8 @@ def _tensor_pow(self: Tensor, other: Any) -> Tensor:
     # on masks and integers np.square's result type differs from np.power's.)
     fast = square and self.data.dtype.kind == "f"
     data = np.square(self.data) if fast else _pow(self.data, other.data)
-    return _result(data, (self, other), _T_POW)
+    # ctx 2: squared (the rules do not need it; a traced replay must square again).
+    return _result(data, (self, other), _T_POW, 2 if fast else None)
 
 
 def _tensor_neg(self: Tensor) -> Tensor:

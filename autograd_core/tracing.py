@@ -202,20 +202,10 @@ def _linear(a: list[np.ndarray], c: Any) -> tuple[Any, Any]:
 
 
 def _squared(ctx: Any, out: np.ndarray, inputs: list[np.ndarray]) -> Any:
-    """Whether eager execution squared (``t ** 2`` with a number 2 computes x * x, not
-    pow(x, 2), which may round differently): the node's ctx said so (2) before arithmetic
-    moved into the registry; now the data tell, or where both agree, a constant 2."""
-    base, exponent = inputs
-    if base.dtype.kind != "f":
-        return ctx, False
-    if ctx == 2:
-        return ctx, True
-    with np.errstate(all="ignore"):
-        square = _same(np.square(base), out)
-        power = _same(np.power(base, exponent), out)
-    if square != power:
-        return ctx, square
-    return ctx, bool(exponent.ndim == 0 and exponent == 2)
+    """Whether eager execution squared (``t ** 2`` with the number 2 computes x * x, not
+    pow(x, 2), which may round differently): the node's ctx says so (2). An exponent Tensor
+    that happens to equal 2 was raised with pow, and stays so when it changes."""
+    return ctx, ctx == 2 and inputs[0].dtype.kind == "f"
 
 
 def _pow(a: list[np.ndarray], s: Any) -> tuple[Any, Any]:
@@ -1243,8 +1233,12 @@ def traced(fn: Callable[..., Any], *, max_signatures: int = MAX_SIGNATURES) -> T
       are part of the signature by value. Programs for the ``max_signatures`` most
       recently used signatures are kept.
     - Tensors ``fn`` uses but did not make (parameters, buffers) are read at every
-      replay, so optimizer updates between calls are seen; numbers and arrays from the
-      enclosing scope are captured by value, as in ``jax.jit``. ``backward()`` inside
+      replay, so optimizer updates between calls (and a rebound ``.data``) are seen; the
+      Tensor objects themselves are the ones of the recording: a module attribute
+      rebound to a new Parameter, or a name of the enclosing scope rebound to a new
+      Tensor, is not seen (call ``.clear()``). Numbers and arrays from the enclosing scope
+      are captured by value, as in ``jax.jit``. A module's ``train()``/``eval()`` mode is
+      read again at each replay: a switch traces anew. ``backward()`` inside
       ``fn`` adds into ``.grad`` exactly as eager execution does (zero them outside).
     - Returns ``fn``'s result with each Tensor replaced by a constant Tensor of its data.
     - ``bool()``, ``int()``, ``float()``, ``item()`` and ``tolist()`` of a Tensor inside

@@ -84,7 +84,7 @@ class Dropout(Module):
 
     def forward(self, x: Any) -> Tensor:
         """``dropout(x, p, training=self.training)``."""
-        return dropout(x, self.p, self.training, generator=self.generator)
+        return dropout(x, self.p, self.is_training(), generator=self.generator)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -18,7 +18,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, overload
 
 import numpy as np
 
-from autograd_core import Tensor, Value
+from autograd_core import Tensor, Value, on_data
 from autograd_core.context import ScopeName, call_in_scope
 
 __all__ = [
@@ -349,6 +349,13 @@ class Module:
         """Set evaluation mode (``train(False)``); returns self."""
         return self.train(False)
 
+    def is_training(self) -> bool:
+        """``self.training`` for a forward that depends on the mode (dropout, batch norm):
+        read through ``on_data``, so a traced function's replay reads it again, and a
+        switch between ``train()`` and ``eval()`` traces anew instead of replaying the
+        other mode."""
+        return bool(on_data(_training_of, self))
+
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, np.ndarray]:
         """A copy of every parameter's and persistent buffer's data by dotted name (a
@@ -550,3 +557,7 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._items)
+
+
+def _training_of(module: Module) -> bool:
+    return module.training

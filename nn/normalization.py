@@ -195,13 +195,14 @@ class BatchNorm1d(Module):
                 f"{self.num_features}) or (N, {self.num_features}, L), got shape {t.shape}"
             )
         factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.num_batches_tracked is not None:
+        training = self.is_training()
+        if training and self.num_batches_tracked is not None:
             with no_grad():
                 self.num_batches_tracked += 1
             if self.momentum is None:  # a cumulative average over the batches so far
                 factor = 1.0 / float(self.num_batches_tracked.item())
-        use_batch = self.training or self.running_mean is None
-        keep = not self.training or self.track_running_stats
+        use_batch = training or self.running_mean is None
+        keep = not training or self.track_running_stats
         return batch_norm(
             t,
             self.running_mean if keep else None,

@@ -640,3 +640,58 @@ def test_a_traced_function_inside_another_is_part_of_it() -> None:
     for k in range(4):
         same(outer(np.full(3, float(k))), np.array(6.0 * k))
     assert inner.traces == 0 and outer.replays == 2
+
+
+def test_an_exponent_tensor_that_equals_two_is_a_power_not_a_square() -> None:
+    # Found in review: x ** p with p == 2 at the recording was replayed as x * x.
+    x = Tensor([1.5, 2.0, 3.0])
+    p = nn.Parameter(np.array(2.0))
+
+    def step(x: Tensor) -> Tensor:
+        loss = (x**p).sum()
+        loss.backward()
+        return loss
+
+    fast = traced(step)
+    for _ in range(3):
+        p.grad = None
+        fast(x)
+    p.data[...] = 2.5
+    p.grad = None
+    got = fast(x).data
+    got_grad = p.grad.copy()
+    p.grad = None
+    want = step(x).data
+    same(got, want)
+    same(got_grad, p.grad)
+    assert fast.replays >= 2
+
+
+@pytest.mark.parametrize("first", ["train", "eval"])
+def test_switching_train_and_eval_traces_anew(first: str) -> None:
+    # Found in review: a replay kept the recorded mode of dropout after model.eval().
+    manual_seed(3)
+    model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))
+    x = Tensor(np.random.default_rng(0).normal(size=(4, 3)))
+    fast = traced(lambda x: model(x).sum())
+    getattr(model, first)()
+    for _ in range(3):
+        fast(x)
+    model.eval() if first == "train" else model.train()
+    if first == "train":  # now eval: no dropout, the same number every call
+        same(fast(x), model(x).sum())
+    else:  # now train: a fresh mask every call, not the eval program
+        assert not np.array_equal(fast(x).data, model.eval()(x).sum().data)
+    assert fast.traces >= 3
+
+
+def test_batch_norm_switched_to_training_is_refused_not_replayed_in_eval_mode() -> None:
+    bn = nn.BatchNorm1d(3)
+    x = Tensor(np.random.default_rng(1).normal(size=(5, 3)))
+    bn.eval()
+    fast = traced(lambda x: bn(x).sum())
+    for _ in range(3):
+        fast(x)
+    bn.train()
+    with pytest.raises(TraceError):
+        fast(x)
