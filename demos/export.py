@@ -23,7 +23,10 @@ from .training import predict, train
 NAME = "export"
 SUMMARY = "The XOR network trained here, then run by PyTorch and by onnxruntime, side by side"
 
-EXTRAS_HINT = 'for the PyTorch and onnxruntime columns: pip install -e ".[torch,onnx]"'
+EXTRAS_HINT = (
+    "for the PyTorch and onnxruntime columns: pip install torch==2.13.0 (the CPU build), "
+    'then pip install -e ".[torch,onnx]"'
+)
 # Tolerance for ours against theirs in float64: the same formulas, run by other kernels.
 AGREEMENT = 1e-12
 
