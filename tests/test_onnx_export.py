@@ -510,3 +510,10 @@ def test_bad_arguments_are_errors() -> None:
         ag_onnx.export(lambda x: x.data, np.ones((2, 2)))
     with pytest.raises(TypeError, match="scalar Value parameters"):
         nn.export_onnx(nn.MLP(2, [2, 1]), np.ones((2, 2)), None)
+
+
+def test_integer_arithmetic_on_an_input_says_it_is_not_recorded() -> None:
+    # Found in review: the message spoke only of constants made from the input's shape.
+    message = _fails(lambda i: i * 2, np.array([[1, 2], [3, 4]]))
+    assert "integer results are not recorded" in message
+    assert "integer" not in _fails(lambda x: x * np.arange(len(x.data))[:, None])

@@ -162,11 +162,18 @@ class Builder:
             if cut_a is not None and cut_b is not None:
                 a, b = cut_a, cut_b
         if a.shape != b.shape:
+            integer = (
+                "; integer results are not recorded (nothing differentiates them), so "
+                "integer arithmetic on an input (idx + 1) belongs outside the exported "
+                "function"
+                if a.dtype.kind in "iub"
+                else ""
+            )
             self.fail(
                 f"{what} has the batch's length: it was made from the input's shape "
                 "(np.ones((len(x), 1)); make it broadcast instead, np.ones((1, 1))) or values "
                 "(a mask x.data > 0: use where() on Tensors, or relu), or pass "
-                "dynamic_batch=False"
+                f"dynamic_batch=False{integer}"
             )
         if not same_numbers(a, b):
             self.fail(
